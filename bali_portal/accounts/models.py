@@ -1,0 +1,162 @@
+"""People of the portal: one role each, and the scope (country, office or division) it needs."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FOCAL_POINT = "focal_point", _("Country focal point")
+    REGIONAL_STAFF = "regional_staff", _("Regional office staff")
+    DIVISION_STAFF = "division_staff", _("Division staff")
+    COORDINATOR = "coordinator", _("BSP coordinator")
+    COUNCIL = "council", _("Governing Council staff")
+
+
+# The one scope field each role needs; every other scope field stays empty.
+SCOPE_FIELD_OF_ROLE = {
+    Role.FOCAL_POINT: "country",
+    Role.REGIONAL_STAFF: "regional_office",
+    Role.DIVISION_STAFF: "division",
+    Role.COORDINATOR: None,
+    Role.COUNCIL: None,
+}
+SCOPE_FIELDS = ("country", "regional_office", "division")
+
+
+def _scope_condition(role: str, field: str | None) -> Q:
+    condition = Q(role=role)
+    for other in SCOPE_FIELDS:
+        condition &= Q(**{f"{other}__isnull": other != field})
+    return condition
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("role", Role.COORDINATOR)
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        # Logins are case-insensitive: focal points type their address as they remember it.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    country = models.ForeignKey(
+        "registry.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="focal_points",
+        verbose_name=_("country"),
+    )
+    regional_office = models.ForeignKey(
+        "registry.RegionalOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("regional office"),
+    )
+    division = models.ForeignKey(
+        "registry.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("division"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("admin site access"),
+        default=False,
+        help_text=_("Whether the person can log into the administration site."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            # Every role carries exactly the scope it needs, and nothing else.
+            models.CheckConstraint(
+                condition=(
+                    _scope_condition(Role.FOCAL_POINT, "country")
+                    | _scope_condition(Role.REGIONAL_STAFF, "regional_office")
+                    | _scope_condition(Role.DIVISION_STAFF, "division")
+                    | _scope_condition(Role.COORDINATOR, None)
+                    | _scope_condition(Role.COUNCIL, None)
+                ),
+                name="user_role_has_its_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        needed = SCOPE_FIELD_OF_ROLE.get(self.role)
+        errors = {}
+        for field in SCOPE_FIELDS:
+            has_value = getattr(self, f"{field}_id") is not None
+            if field == needed and not has_value:
+                errors[field] = _("This role needs a %(field)s.") % {
+                    "field": self._meta.get_field(field).verbose_name
+                }
+            elif field != needed and has_value:
+                errors[field] = _("This role has no %(field)s; leave it empty.") % {
+                    "field": self._meta.get_field(field).verbose_name
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_focal_point(self) -> bool:
+        return self.role == Role.FOCAL_POINT
+
+    @property
+    def is_regional_staff(self) -> bool:
+        return self.role == Role.REGIONAL_STAFF
+
+    @property
+    def is_division_staff(self) -> bool:
+        return self.role == Role.DIVISION_STAFF
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_council(self) -> bool:
+        return self.role == Role.COUNCIL
+
+    @property
+    def scope_label(self) -> str:
+        scope = getattr(self, SCOPE_FIELD_OF_ROLE.get(self.role) or "", None)
+        return str(scope) if scope else ""

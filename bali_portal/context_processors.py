@@ -1,0 +1,36 @@
+from django.utils.translation import gettext_lazy as _
+
+from bali_portal.accounts.models import Role
+
+# (url path, label, roles that see it; None = everyone)
+NAVIGATION = [
+    ("/", _("Home"), None),
+    (
+        "/requests/",
+        _("Requests"),
+        {
+            Role.FOCAL_POINT,
+            Role.REGIONAL_STAFF,
+            Role.DIVISION_STAFF,
+            Role.COORDINATOR,
+            Role.COUNCIL,
+        },
+    ),
+    ("/registry/", _("Registry"), None),
+    ("/reports/", _("Annual reports"), {Role.COORDINATOR, Role.COUNCIL}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None) if user and user.is_authenticated else None
+    items = [
+        {
+            "url": url,
+            "label": label,
+            "current": request.path == url or (url != "/" and request.path.startswith(url)),
+        }
+        for url, label, roles in NAVIGATION
+        if roles is None or role in roles
+    ]
+    return {"nav_items": items}

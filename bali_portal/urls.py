@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import health, views
+from .accounts.api import ObtainTokenView
+
+api_v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("reference/", include("registry.api.reference_urls")),
+    path("", include("requests_app.api.urls")),
+    path("", include("registry.api.urls")),
+    path("", include("reporting.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("requests/", include("requests_app.urls")),
+    path("registry/", include("registry.urls")),
+    path("reports/", include("reporting.urls")),
+    path("api/v1/", include(api_v1)),
+]

@@ -1,0 +1,35 @@
+from django.db import migrations
+
+# On PostgreSQL the database itself refuses to change or delete a request event, whatever
+# the client: the portal, the admin, a shell or a script.
+FORBID = """
+CREATE OR REPLACE FUNCTION requests_app_event_is_immutable() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'request events are immutable (% refused)', TG_OP
+        USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER requests_app_event_no_update_or_delete
+    BEFORE UPDATE OR DELETE ON requests_app_requestevent
+    FOR EACH ROW EXECUTE FUNCTION requests_app_event_is_immutable();
+"""
+ALLOW = """
+DROP TRIGGER IF EXISTS requests_app_event_no_update_or_delete ON requests_app_requestevent;
+DROP FUNCTION IF EXISTS requests_app_event_is_immutable();
+"""
+
+
+def forbid(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORBID)
+
+
+def allow(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(ALLOW)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("requests_app", "0001_initial")]
+
+    operations = [migrations.RunPython(forbid, allow)]

@@ -1,0 +1,413 @@
+"""Technical-support and capacity-building requests and their immutable history."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import ACTIONS, State
+
+
+class Scope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    SUBREGIONAL = "subregional", _("Subregional")
+    REGIONAL = "regional", _("Regional")
+
+
+class SouthSouthInterest(models.TextChoices):
+    NONE = "none", _("No")
+    SOUTH_SOUTH = "south_south", _("South-South cooperation")
+    TRIANGULAR = "triangular", _("Triangular cooperation")
+
+
+class DeclineReason(models.TextChoices):
+    OUTSIDE_MANDATE = "outside_mandate", _("Outside UNEP's mandate")
+    INSUFFICIENT_INFORMATION = "insufficient_information", _("Insufficient information")
+    DUPLICATE = "duplicate", _("Duplicate of another request")
+    SUPPORTED_ELSEWHERE = "supported_elsewhere", _("Already supported by another organization")
+    NO_RESOURCES = "no_resources", _("No resources available")
+
+
+class Request(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    country = models.ForeignKey(
+        "registry.Country",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("country"),
+    )
+    # Copied from the country at submission, so that a later change of the mapping does not
+    # move requests an office is already working on.
+    regional_office = models.ForeignKey(
+        "registry.RegionalOffice",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("regional office"),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="requests_created",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # --- The need, in the country's words --------------------------------------------------
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    description = models.TextField(_("the need"), blank=True)
+    national_priorities = models.TextField(
+        _("link to national priorities"),
+        blank=True,
+        help_text=_(
+            "National sustainable development plans, MEA obligations, national "
+            "capacity self-assessments this need comes from."
+        ),
+    )
+    thematic_areas = models.ManyToManyField(
+        "registry.ThematicArea",
+        blank=True,
+        related_name="requests",
+        verbose_name=_("thematic areas"),
+    )
+    cross_cutting_issues = models.ManyToManyField(
+        "registry.CrossCuttingIssue",
+        blank=True,
+        related_name="requests",
+        verbose_name=_("cross-cutting issues"),
+    )
+    meas = models.ManyToManyField(
+        "registry.MEA",
+        blank=True,
+        related_name="requests",
+        verbose_name=_("multilateral environmental agreements"),
+    )
+    support_types = models.ManyToManyField(
+        "registry.SupportType",
+        blank=True,
+        related_name="requests",
+        verbose_name=_("types of support"),
+    )
+    scope = models.CharField(
+        _("scope"), max_length=20, choices=Scope.choices, default=Scope.NATIONAL
+    )
+    subregional_countries = models.ManyToManyField(
+        "registry.Country",
+        blank=True,
+        related_name="+",
+        verbose_name=_("other countries involved"),
+    )
+    desired_start = models.DateField(_("desired start"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    beneficiaries = models.TextField(_("beneficiaries"), blank=True)
+    gender_considerations = models.TextField(_("gender considerations"), blank=True)
+    south_south_interest = models.CharField(
+        _("interest in South-South or triangular cooperation"),
+        max_length=20,
+        choices=SouthSouthInterest.choices,
+        default=SouthSouthInterest.NONE,
+    )
+    other_support = models.TextField(
+        _("support already received from others"),
+        blank=True,
+        help_text=_("So that the work is not duplicated (plan §17)."),
+    )
+    estimated_budget_usd = models.DecimalField(
+        _("estimated budget (USD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    co_financing = models.TextField(_("co-financing"), blank=True)
+
+    # --- Who holds it ------------------------------------------------------------------------
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests_assigned",
+        verbose_name=_("assignee"),
+    )
+    lead_division = models.ForeignKey(
+        "registry.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests_led",
+        verbose_name=_("lead division"),
+    )
+    supporting_divisions = models.ManyToManyField(
+        "registry.Division",
+        blank=True,
+        related_name="requests_supported",
+        verbose_name=_("supporting divisions"),
+    )
+    state_before_info = models.CharField(
+        max_length=20, choices=State.choices, blank=True, editable=False
+    )
+
+    # --- Outcomes -----------------------------------------------------------------------------
+    decline_reason = models.CharField(
+        _("reason declined"), max_length=30, blank=True, choices=DeclineReason.choices
+    )
+    referred_to = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_requests",
+        verbose_name=_("referred to"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_requests",
+        verbose_name=_("merged into"),
+    )
+    response_plan = models.TextField(_("response plan"), blank=True)
+    people_trained_female = models.PositiveIntegerField(_("women trained"), null=True, blank=True)
+    people_trained_male = models.PositiveIntegerField(_("men trained"), null=True, blank=True)
+    people_trained_other = models.PositiveIntegerField(_("others trained"), null=True, blank=True)
+    institutions_supported = models.PositiveIntegerField(
+        _("institutions supported"), null=True, blank=True
+    )
+    outputs = models.TextField(_("outputs"), blank=True)
+    cost_usd = models.DecimalField(
+        _("cost (USD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    lessons = models.TextField(_("lessons learned"), blank=True)
+
+    # --- Clocks, kept by the services from the events, indexed for the queues ---------------
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    routed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    info_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Time spent waiting for the focal point's answer, which does not count against the office.
+    paused_seconds = models.PositiveBigIntegerField(default=0, editable=False)
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalate_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["regional_office", "state", "due_at", "submitted_at"],
+                name="request_office_queue",
+            ),
+            models.Index(
+                fields=["lead_division", "state", "due_at"], name="request_division_queue"
+            ),
+            models.Index(fields=["country", "state"], name="request_country_state"),
+            models.Index(fields=["submitted_at"], name="request_submitted_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="request_state_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(reference__regex=r"^[A-Z]{3}-[0-9]{4}-[0-9]{4,}$"),
+                name="request_reference_format",
+            ),
+            # A routed request always has its one lead division.
+            models.CheckConstraint(
+                condition=~Q(state__in=[State.ROUTED, State.IN_PROGRESS, State.COMPLETED])
+                | Q(lead_division__isnull=False),
+                name="request_routed_has_lead_division",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.DRAFT) | Q(submitted_at__isnull=False),
+                name="request_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}".strip()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == State.DRAFT
+
+    @property
+    def people_trained_total(self) -> int:
+        return sum(
+            value or 0
+            for value in (
+                self.people_trained_female,
+                self.people_trained_male,
+                self.people_trained_other,
+            )
+        )
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given per country and year (``KEN-2026-0007``).
+
+    Incremented under a row lock, so two focal points creating requests at the same moment
+    never get the same number.
+    """
+
+    country = models.ForeignKey("registry.Country", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["country", "year"], name="one_counter_per_country_year")
+        ]
+
+    def __str__(self):
+        return f"{self.country_id}-{self.year}: {self.last_number}"
+
+
+class RequestEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableEventError
+
+    def delete(self):
+        raise ImmutableEventError
+
+
+class ImmutableEventError(Exception):
+    def __init__(self):
+        super().__init__("Request events are immutable: they can never be edited or deleted.")
+
+
+class RequestEvent(models.Model):
+    """One step of a request's history. Written once by a service; never edited or deleted.
+
+    PostgreSQL enforces this with a trigger (see the migration), this model everywhere else.
+    """
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="request_events", null=True
+    )
+    action = models.CharField(
+        _("action"),
+        max_length=20,
+        choices=[(name, action.label) for name, action in ACTIONS.items()]
+        + [("create", _("Created"))],
+    )
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    note = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), db_index=True)
+
+    objects = RequestEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="event_request_time"),
+            models.Index(fields=["action", "created_at"], name="event_action_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} {self.action} {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableEventError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEventError
+
+
+def attachment_path(instance, filename):
+    # Server-generated names: nothing the uploader typed reaches the file system.
+    return f"attachments/{instance.request_id}/{instance.stored_name}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        CONCEPT_NOTE = "concept_note", _("Concept note")
+        ENDORSEMENT_LETTER = "endorsement_letter", _("Endorsement letter")
+        OTHER = "other", _("Other document")
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    stored_name = models.CharField(max_length=80, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Evaluation(models.Model):
+    """The focal point's assessment of the help received (plan §24(a), §25)."""
+
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="evaluation")
+    rating = models.PositiveSmallIntegerField(
+        _("rating of the results"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    capacity_retained = models.BooleanField(_("capacity retained"), null=True, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    evaluated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="evaluation_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.request} {self.rating}/5"
+
+
+class ServiceLevel(models.Model):
+    """The SLA clocks, in days; one row, editable by the coordinator."""
+
+    acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=5)
+    decision_days = models.PositiveSmallIntegerField(_("days to decide"), default=20)
+    acceptance_days = models.PositiveSmallIntegerField(
+        _("days for the division to accept after routing"), default=15
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("service levels")
+        verbose_name_plural = _("service levels")
+
+    def __str__(self):
+        return str(_("Service levels"))
+
+    @classmethod
+    def current(cls) -> "ServiceLevel":
+        return cls.objects.order_by("pk").first() or cls(pk=1)
