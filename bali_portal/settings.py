@@ -128,6 +128,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.send_overdue_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    "notification-outbox-sweep": {
+        "task": "requests_app.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
     "annual-report-each-january": {
         "task": "reporting.tasks.start_annual_report_for_past_year",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
@@ -268,3 +272,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# Used in e-mail links, where there is no incoming request to take the host from.
+PORTAL_BASE_URL = (env_str("PORTAL_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")

@@ -205,8 +205,16 @@ class Request(models.Model):
     info_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Time spent waiting for the focal point's answer, which does not count against the office.
     paused_seconds = models.PositiveBigIntegerField(default=0, editable=False)
+    acknowledge_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acceptance_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The due date of the step the request waits for now (see sla.py), and twice past it.
     due_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalate_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # What a focal point typed into a draft that could not be stored in its field yet
+    # (e.g. "next spring" as a date): kept so that a draft never loses what was typed.
+    draft_input = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("request")
@@ -411,3 +419,28 @@ class ServiceLevel(models.Model):
     @classmethod
     def current(cls) -> "ServiceLevel":
         return cls.objects.order_by("pk").first() or cls(pk=1)
+
+
+class Notification(models.Model):
+    """An e-mail owed to someone about a request, written in the same transaction as the event.
+
+    Sending happens after commit through Celery; a message whose sending failed (broker or mail
+    server down) stays unsent here and is retried by the periodic task, so nothing is lost.
+    """
+
+    event = models.ForeignKey(RequestEvent, on_delete=models.PROTECT, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="notification_unsent")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "recipient"], name="one_notice_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.recipient_id}"

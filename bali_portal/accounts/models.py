@@ -1,5 +1,6 @@
 """People of the portal: one role each, and the scope (country, office or division) it needs."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -81,6 +82,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="staff",
         verbose_name=_("division"),
+    )
+    language = models.CharField(
+        _("language for e-mail"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

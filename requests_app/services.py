@@ -1,0 +1,657 @@
+"""Every write to a request: drafts, and each action of the lifecycle table.
+
+A transition is one path (``perform_action``): lock the row, check the actor's scope, the
+table and the fields, apply the action's effect, write the immutable event, save — in one
+transaction. E-mail goes out after commit, through an outbox (``Notification``).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bali_portal.accounts.models import Role, User
+from registry.models import Country, Division, Organization
+
+from . import sla
+from .models import (
+    DeclineReason,
+    Evaluation,
+    Notification,
+    ReferenceCounter,
+    Request,
+    RequestEvent,
+    Scope,
+    ServiceLevel,
+)
+from .selectors import capacities_of, requests_visible_to
+from .workflow import OPEN_STATES, TERMINAL_STATES, Action, State, get_action, resulting_state
+
+logger = logging.getLogger(__name__)
+
+
+# --- Domain errors, turned into clear messages by pages and into HTTP statuses by the API ---
+
+
+class RequestError(Exception):
+    status = 400
+
+    def __init__(self, message, errors: dict | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.errors = errors or {}
+
+
+class RequestNotFound(RequestError):
+    """Outside the actor's scope, or no such request: never a hint which."""
+
+    status = 404
+
+
+class ActionNotPermitted(RequestError):
+    """The actor sees the request but may not take this action on it."""
+
+    status = 403
+
+
+class TransitionNotAllowed(RequestError):
+    """The lifecycle table forbids the action from the request's current state."""
+
+    status = 409
+
+
+class InvalidInput(RequestError):
+    """Missing or invalid fields; ``errors`` names each one."""
+
+    status = 400
+
+
+# --- Drafts ------------------------------------------------------------------------------------
+
+DRAFT_FIELDS = (
+    "title", "description", "national_priorities", "scope", "desired_start", "duration_months",
+    "beneficiaries", "gender_considerations", "south_south_interest", "other_support",
+    "estimated_budget_usd", "co_financing",
+)  # fmt: skip
+DRAFT_RELATIONS = (
+    "thematic_areas", "cross_cutting_issues", "meas", "support_types", "subregional_countries",
+)  # fmt: skip
+
+# What a complete request must carry before it can be submitted.
+REQUIRED_TO_SUBMIT = {
+    "title": gettext_lazy("Give the request a title."),
+    "description": gettext_lazy("Describe the need."),
+    "national_priorities": gettext_lazy("Say how the need links to national priorities."),
+    "thematic_areas": gettext_lazy("Choose at least one thematic area."),
+    "support_types": gettext_lazy("Choose at least one type of support."),
+    "scope": gettext_lazy("Choose the scope."),
+    "desired_start": gettext_lazy("Give a desired start date."),
+    "duration_months": gettext_lazy("Give the expected duration in months."),
+}
+
+
+def next_reference(country: Country, year: int) -> str:
+    """``KEN-2026-0007``: numbered per country and year under a row lock, so never twice."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.get_or_create(country=country, year=year)
+        except IntegrityError:
+            pass  # another transaction created the counter first; it is there now
+        counter = ReferenceCounter.objects.select_for_update().get(country=country, year=year)
+        counter.last_number = F("last_number") + 1
+        counter.save(update_fields=["last_number"])
+        counter.refresh_from_db(fields=["last_number"])
+    return f"{country.code}-{year}-{counter.last_number:04d}"
+
+
+def _require_focal_point(actor: User) -> None:
+    if actor.role != Role.FOCAL_POINT or not actor.country_id:
+        raise ActionNotPermitted(_("Only a country focal point can file a request."))
+
+
+def _apply_draft_values(request: Request, values: dict, draft_input: dict | None) -> None:
+    for name in DRAFT_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        field = request._meta.get_field(name)
+        if value is None and not field.null:
+            value = field.get_default()
+        setattr(request, name, value)
+    if draft_input is not None:
+        request.draft_input = draft_input
+
+
+def _apply_draft_relations(request: Request, values: dict) -> None:
+    for name in DRAFT_RELATIONS:
+        if name in values and values[name] is not None:
+            getattr(request, name).set(values[name])
+
+
+@transaction.atomic
+def create_draft(*, actor: User, values: dict, draft_input: dict | None = None) -> Request:
+    """A new draft for the actor's country. Incomplete is fine: a draft keeps what was typed."""
+    _require_focal_point(actor)
+    country = Country.objects.select_related("regional_office").get(pk=actor.country_id)
+    request = Request(
+        reference=next_reference(country, timezone.now().year),
+        country=country,
+        regional_office=country.regional_office,
+        created_by=actor,
+    )
+    _apply_draft_values(request, values, draft_input)
+    request.save()
+    _apply_draft_relations(request, values)
+    RequestEvent.objects.create(
+        request=request,
+        actor=actor,
+        action="create",
+        from_state="",
+        to_state=State.DRAFT,
+        created_at=timezone.now(),
+    )
+    return request
+
+
+@transaction.atomic
+def update_draft(
+    *, request: Request, actor: User, values: dict, draft_input: dict | None = None
+) -> Request:
+    locked = _lock_visible(request.pk, actor)
+    if capacities_of(actor, locked) != {"focal_point"}:
+        raise ActionNotPermitted(_("Only the country's focal points can edit its drafts."))
+    if locked.state != State.DRAFT:
+        raise TransitionNotAllowed(
+            _(
+                "This request was submitted; it can no longer be edited as a draft. Add "
+                "information with a comment instead."
+            )
+        )
+    _apply_draft_values(locked, values, draft_input)
+    locked.save()
+    _apply_draft_relations(locked, values)
+    return locked
+
+
+def missing_for_submission(request: Request) -> dict[str, str]:
+    """Field by field, what a draft still lacks before it can be submitted."""
+    missing = {}
+    for name, message in REQUIRED_TO_SUBMIT.items():
+        if name in DRAFT_RELATIONS:
+            if not getattr(request, name).exists():
+                missing[name] = str(message)
+        elif getattr(request, name) in (None, ""):
+            missing[name] = str(message)
+    for name in request.draft_input:
+        missing.setdefault(name, _("This value is not valid; correct it."))
+    if request.scope == Scope.SUBREGIONAL and not request.subregional_countries.exists():
+        missing["subregional_countries"] = _("Name the other countries of a subregional request.")
+    try:
+        request.full_clean(exclude=["reference", "country", "regional_office", "created_by"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            missing.setdefault(name, " ".join(messages))
+    return missing
+
+
+# --- The one path for every action of the lifecycle table ---------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What an action's effect tells the event: a note for the timeline and structured data."""
+
+    note: str = ""
+    payload: dict | None = None
+
+
+def _lock_visible(pk: int, actor: User) -> Request:
+    # Lock first (select_for_update cannot be combined with the scope's DISTINCT), then decide
+    # visibility from the one selector, so access is still decided in one place.
+    try:
+        locked = Request.objects.select_for_update().get(pk=pk)
+    except Request.DoesNotExist:
+        raise RequestNotFound(_("No such request.")) from None
+    if not requests_visible_to(actor).filter(pk=pk).exists():
+        raise RequestNotFound(_("No such request."))
+    return locked
+
+
+def _text(data: dict, name: str, errors: dict, required: bool = True) -> str:
+    value = data.get(name)
+    value = "" if value is None else str(value).strip()
+    if required and not value:
+        errors[name] = _("This field is required.")
+    return value
+
+
+def _count(data: dict, name: str, errors: dict, required: bool = True) -> int | None:
+    value = data.get(name)
+    if value in (None, ""):
+        if required:
+            errors[name] = _("This field is required.")
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[name] = _("Enter a whole number.")
+        return None
+    if number < 0:
+        errors[name] = _("Enter zero or more.")
+        return None
+    return number
+
+
+def _amount(data: dict, name: str, errors: dict) -> Decimal | None:
+    value = data.get(name)
+    if value in (None, ""):
+        errors[name] = _("This field is required.")
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        errors[name] = _("Enter an amount in US dollars.")
+        return None
+    if amount < 0 or not amount.is_finite():
+        errors[name] = _("Enter an amount of zero or more.")
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _assignee(data: dict, request: Request, actor: User, errors: dict) -> User | None:
+    value = data.get("assignee")
+    if value in (None, ""):
+        return actor
+    user = User.objects.filter(pk=value).first() if str(value).isdigit() else None
+    user = user or User.objects.filter(email__iexact=str(value)).first()
+    if (
+        user is None
+        or user.role != Role.REGIONAL_STAFF
+        or user.regional_office_id != request.regional_office_id
+        or not user.is_active
+    ):
+        errors["assignee"] = _("Choose a colleague of the same regional office.")
+        return None
+    return user
+
+
+def _division(value, errors: dict, name: str) -> Division | None:
+    division = Division.objects.filter(pk=str(value or "").upper()).first()
+    if division is None:
+        errors[name] = (
+            _("Choose a division.")
+            if not value
+            else _("Unknown division %(code)s.") % {"code": value}
+        )
+    return division
+
+
+def _codes(value) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(part) for part in value]
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise InvalidInput(_("Some fields are missing or not valid."), errors)
+
+
+# Each effect validates its fields, changes the request and says what the event records.
+
+
+def _effect_submit(request, actor, data, now, levels):
+    missing = missing_for_submission(request)
+    if missing:
+        raise InvalidInput(_("The request is not complete yet."), missing)
+    request.regional_office_id = request.country.regional_office_id
+    request.submitted_at = now
+    sla.start_clocks_on_submission(request, now, levels)
+    return Outcome()
+
+
+def _effect_acknowledge(request, actor, data, now, levels):
+    errors = {}
+    assignee = _assignee(data, request, actor, errors)
+    _raise_if(errors)
+    request.assignee = assignee
+    request.acknowledged_at = now
+    return Outcome(payload={"assignee": assignee.pk, "assignee_name": str(assignee)})
+
+
+def _effect_assign(request, actor, data, now, levels):
+    errors = {}
+    if data.get("assignee") in (None, ""):
+        errors["assignee"] = _("This field is required.")
+    assignee = _assignee(data, request, actor, errors)
+    _raise_if(errors)
+    request.assignee = assignee
+    return Outcome(payload={"assignee": assignee.pk, "assignee_name": str(assignee)})
+
+
+def _effect_request_info(request, actor, data, now, levels):
+    errors = {}
+    message = _text(data, "message", errors)
+    _raise_if(errors)
+    request.state_before_info = request.state
+    request.info_requested_at = now
+    return Outcome(note=message)
+
+
+def _effect_provide_info(request, actor, data, now, levels):
+    errors = {}
+    message = _text(data, "message", errors)
+    _raise_if(errors)
+    sla.pause_for_answer(request, request.info_requested_at or now, now)
+    request.info_requested_at = None
+    return Outcome(note=message)
+
+
+def _effect_route(request, actor, data, now, levels):
+    errors = {}
+    lead = _division(data.get("lead_division"), errors, "lead_division")
+    supporting_codes = {code.upper() for code in _codes(data.get("supporting_divisions"))}
+    supporting = list(Division.objects.filter(pk__in=supporting_codes))
+    unknown = supporting_codes - {division.pk for division in supporting}
+    if unknown:
+        errors["supporting_divisions"] = _("Unknown divisions: %(codes)s.") % {
+            "codes": ", ".join(sorted(unknown))
+        }
+    _raise_if(errors)
+    supporting = [division for division in supporting if division.pk != lead.pk]
+    request.lead_division = lead
+    request.supporting_divisions.set(supporting)
+    request.decided_at = request.decided_at or now
+    request.routed_at = now
+    sla.start_acceptance_clock(request, now, levels)
+    return Outcome(
+        payload={"lead_division": lead.pk, "supporting_divisions": sorted(d.pk for d in supporting)}
+    )
+
+
+def _effect_decline(request, actor, data, now, levels):
+    errors = {}
+    reason = _text(data, "reason", errors)
+    explanation = _text(data, "explanation", errors)
+    if reason and reason not in DeclineReason.values:
+        errors["reason"] = _("Choose one of: %(reasons)s.") % {
+            "reasons": ", ".join(DeclineReason.values)
+        }
+    _raise_if(errors)
+    request.decline_reason = reason
+    request.decided_at = now
+    return Outcome(note=explanation, payload={"reason": reason})
+
+
+def _effect_refer(request, actor, data, now, levels):
+    errors = {}
+    explanation = _text(data, "explanation", errors)
+    value = data.get("organization")
+    organization = Organization.objects.filter(pk=value).first() if str(value).isdigit() else None
+    if organization is None:
+        errors["organization"] = _("Choose the organization from the registry.")
+    _raise_if(errors)
+    request.referred_to = organization
+    request.decided_at = now
+    return Outcome(
+        note=explanation,
+        payload={"organization": organization.pk, "organization_name": str(organization)},
+    )
+
+
+def _effect_merge(request, actor, data, now, levels):
+    errors = {}
+    reference = _text(data, "into", errors)
+    target = None
+    if reference:
+        target = (
+            requests_visible_to(actor)
+            .filter(reference=reference.upper(), country_id=request.country_id)
+            .exclude(pk=request.pk)
+            .first()
+        )
+        if target is None or target.state in TERMINAL_STATES:
+            errors["into"] = _("Choose an open request of the same country.")
+    _raise_if(errors)
+    request.merged_into = target
+    request.decline_reason = DeclineReason.DUPLICATE
+    request.decided_at = now
+    RequestEvent.objects.create(
+        request=target,
+        actor=actor,
+        action="comment",
+        from_state=target.state,
+        to_state=target.state,
+        created_at=now,
+        note=_("Request %(reference)s was merged into this one.")
+        % {"reference": request.reference},
+        payload={"merged_from": request.reference},
+    )
+    return Outcome(
+        note=_("Merged into %(reference)s.") % {"reference": target.reference},
+        payload={"into": target.reference},
+    )
+
+
+def _effect_return(request, actor, data, now, levels):
+    errors = {}
+    reason = _text(data, "reason", errors)
+    _raise_if(errors)
+    payload = {"lead_division": request.lead_division_id}
+    request.lead_division = None
+    request.supporting_divisions.clear()
+    request.routed_at = None
+    request.acceptance_due_at = None
+    return Outcome(note=reason, payload=payload)
+
+
+def _effect_accept(request, actor, data, now, levels):
+    errors = {}
+    plan = _text(data, "response_plan", errors)
+    _raise_if(errors)
+    activity_ids = [int(pk) for pk in _codes(data.get("activities")) if str(pk).isdigit()]
+    request.response_plan = plan
+    request.accepted_at = now
+    linked = link_activities(request, activity_ids)
+    return Outcome(note=plan, payload={"activities": linked})
+
+
+def link_activities(request: Request, activity_ids: list[int]) -> list[int]:
+    """Link registry activities that answer this request (once the registry has them)."""
+    related = getattr(request, "activities", None)
+    if related is None or not activity_ids:
+        return []
+    activities = list(
+        related.model.objects.filter(pk__in=activity_ids).values_list("pk", flat=True)
+    )
+    related.add(*activities)
+    return activities
+
+
+def _effect_progress(request, actor, data, now, levels):
+    errors = {}
+    text = _text(data, "text", errors)
+    _raise_if(errors)
+    return Outcome(note=text)
+
+
+def _effect_complete(request, actor, data, now, levels):
+    errors = {}
+    female = _count(data, "people_trained_female", errors)
+    male = _count(data, "people_trained_male", errors)
+    other = _count(data, "people_trained_other", errors, required=False)
+    institutions = _count(data, "institutions_supported", errors, required=False)
+    outputs = _text(data, "outputs", errors)
+    cost = _amount(data, "cost_usd", errors)
+    lessons = _text(data, "lessons", errors)
+    _raise_if(errors)
+    request.people_trained_female = female
+    request.people_trained_male = male
+    request.people_trained_other = other or 0
+    request.institutions_supported = institutions or 0
+    request.outputs = outputs
+    request.cost_usd = cost
+    request.lessons = lessons
+    request.completed_at = now
+    return Outcome(
+        note=outputs,
+        payload={
+            "people_trained_female": female, "people_trained_male": male,
+            "people_trained_other": other or 0, "institutions_supported": institutions or 0,
+            "cost_usd": str(cost), "lessons": lessons,
+        },
+    )  # fmt: skip
+
+
+def _effect_close(request, actor, data, now, levels):
+    request.closed_at = now
+    return Outcome()
+
+
+def _effect_withdraw(request, actor, data, now, levels):
+    errors = {}
+    reason = _text(data, "reason", errors)
+    _raise_if(errors)
+    return Outcome(note=reason)
+
+
+def _effect_evaluate(request, actor, data, now, levels):
+    errors = {}
+    rating = _count(data, "rating", errors)
+    if rating is not None and not 1 <= rating <= 5:
+        errors["rating"] = _("Rate from 1 to 5.")
+    comments = _text(data, "comments", errors)
+    retained = data.get("capacity_retained")
+    if isinstance(retained, str):
+        retained = {"true": True, "yes": True, "1": True, "false": False, "no": False,
+                    "0": False}.get(retained.strip().lower())  # fmt: skip
+    _raise_if(errors)
+    Evaluation.objects.update_or_create(
+        request=request,
+        defaults={"rating": rating, "comments": comments, "capacity_retained": retained,
+                  "evaluated_by": actor, "evaluated_at": now},
+    )  # fmt: skip
+    return Outcome(note=comments, payload={"rating": rating, "capacity_retained": retained})
+
+
+def _effect_comment(request, actor, data, now, levels):
+    errors = {}
+    text = _text(data, "text", errors)
+    _raise_if(errors)
+    return Outcome(note=text)
+
+
+EFFECTS = {
+    "submit": _effect_submit,
+    "acknowledge": _effect_acknowledge,
+    "assign": _effect_assign,
+    "request_info": _effect_request_info,
+    "provide_info": _effect_provide_info,
+    "route": _effect_route,
+    "decline": _effect_decline,
+    "refer": _effect_refer,
+    "merge": _effect_merge,
+    "return": _effect_return,
+    "accept": _effect_accept,
+    "progress": _effect_progress,
+    "complete": _effect_complete,
+    "close": _effect_close,
+    "withdraw": _effect_withdraw,
+    "evaluate": _effect_evaluate,
+    "comment": _effect_comment,
+}
+
+# Who hears of an event by e-mail: the country hears of every change of state and every
+# question; the office hears the country's answers and withdrawals.
+NOTIFY_COUNTRY = {"submit", "acknowledge", "request_info", "route", "decline", "refer", "merge",
+                  "accept", "complete", "close", "withdraw", "return"}  # fmt: skip
+NOTIFY_HOLDER = {"provide_info", "withdraw", "submit"}
+
+
+def _recipients(request: Request, action: Action, actor: User) -> list[User]:
+    recipients = []
+    if action.name in NOTIFY_COUNTRY:
+        recipients += list(
+            User.objects.filter(
+                role=Role.FOCAL_POINT, country_id=request.country_id, is_active=True
+            )
+        )
+    if action.name in NOTIFY_HOLDER:
+        if request.assignee_id:
+            recipients.append(request.assignee)
+        elif action.name == "submit":
+            recipients += list(
+                User.objects.filter(role=Role.REGIONAL_STAFF, is_active=True,
+                                    regional_office_id=request.regional_office_id)
+            )  # fmt: skip
+    return [user for user in dict.fromkeys(recipients) if user.pk != actor.pk]
+
+
+def perform_action(*, request: Request, actor: User, action: str, data: dict | None = None,
+                   now: datetime | None = None) -> RequestEvent:  # fmt: skip
+    """Take one action of the lifecycle table on a request, or raise a ``RequestError``."""
+    try:
+        spec = get_action(action)
+    except LookupError:
+        raise RequestNotFound(_("Unknown action %(action)s.") % {"action": action}) from None
+    data = data or {}
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_visible(request.pk, actor)
+        if not spec.capacities & capacities_of(actor, locked):
+            raise ActionNotPermitted(
+                _("You cannot %(action)s this request.") % {"action": str(spec.label).lower()}
+            )
+        if not spec.is_allowed_from(locked.state):
+            raise TransitionNotAllowed(
+                _("This request is %(state)s: it cannot be %(action)s now.")
+                % {"state": locked.get_state_display().lower(), "action": spec.name}
+                if spec.name != "submit" or locked.state == State.DRAFT
+                else _("This request has already been submitted.")
+            )
+        levels = ServiceLevel.current()
+        from_state = locked.state
+        outcome = EFFECTS[spec.name](locked, actor, data, now, levels)
+        locked.state = resulting_state(spec, from_state, locked.state_before_info)
+        if spec.name == "provide_info":
+            locked.state_before_info = ""
+        sla.refresh_deadline(locked, levels)
+        locked.save()
+        event = RequestEvent.objects.create(
+            request=locked, actor=actor, action=spec.name, from_state=from_state,
+            to_state=locked.state, note=outcome.note, payload=outcome.payload or {},
+            created_at=now,
+        )  # fmt: skip
+        notices = [
+            Notification(event=event, recipient=user) for user in _recipients(locked, spec, actor)
+        ]
+        Notification.objects.bulk_create(notices)
+        if notices:
+            transaction.on_commit(lambda: _enqueue_notifications(event.pk))
+    request.refresh_from_db()
+    return event
+
+
+def _enqueue_notifications(event_id: int) -> None:
+    from .tasks import send_event_notifications
+
+    try:
+        send_event_notifications.delay(event_id)
+    except Exception:
+        # The request and its event are committed; the outbox keeps the e-mail for the
+        # periodic retry, so a broker outage loses nothing.
+        logger.exception("Could not enqueue notifications of event %s; will retry", event_id)
+
+
+def is_open(request: Request) -> bool:
+    return request.state in OPEN_STATES
