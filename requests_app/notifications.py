@@ -29,7 +29,7 @@ def _send_one(notice_id: int) -> int:
     with transaction.atomic():
         # Locked and re-checked, so two workers never send the same e-mail twice.
         notice = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("event__request", "event__actor", "recipient")
             .filter(pk=notice_id, sent_at__isnull=True)
             .first()

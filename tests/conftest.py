@@ -1,6 +1,10 @@
 """Suite-wide fixtures: the standard people, API clients and a real Chromium."""
 
 import os
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,149 @@ from rest_framework.test import APIClient
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # With REDIS_URL set the cache is shared Redis: throttling counters must not leak between
+    # tests or runs.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def celery_mode(request, settings):
+    """Tasks run in-process unless a test is marked ``celery_worker`` (then: real broker)."""
+    from bali_portal.celery import app
+
+    original = app.conf.task_always_eager
+    if request.node.get_closest_marker("celery_worker"):
+        if not settings.REDIS_URL:
+            pytest.skip("needs a real broker: set REDIS_URL (CI's PostgreSQL run does)")
+        app.conf.task_always_eager = False
+    else:
+        app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = original
+
+
+class WorkerProcess:
+    """A real ``celery worker`` in its own process, on the test database and the real broker."""
+
+    def __init__(self, env, log_path):
+        self.env = env
+        self.log_path = log_path
+        self.process = None
+
+    def start(self):
+        from bali_portal.celery import app
+
+        name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "bali_portal",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                name,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if app.control.ping(timeout=0.5):
+                return self
+            if self.process.poll() is not None:
+                break
+        raise RuntimeError(f"The Celery worker did not start; see {self.log_path}")
+
+    def kill(self):
+        """Kill the worker and its children at once (as a crash would)."""
+        import signal
+
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                return
+        if self.process:
+            self.log.close()
+
+
+@pytest.fixture
+def celery_worker_process(request, transactional_db, settings, tmp_path):
+    """Start a real worker for a test marked ``celery_worker``; data must be committed."""
+    from django.db import connection
+
+    from bali_portal.celery import app
+
+    if not request.node.get_closest_marker("celery_worker"):
+        pytest.fail("mark the test with @pytest.mark.celery_worker")
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker in another process needs a database server (PostgreSQL)")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "REDIS_URL": settings.REDIS_URL,
+        "DEBUG": "1",
+        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}"
+        f":{db['PORT'] or 5432}/{db['NAME']}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    app.control.purge()
+    worker = WorkerProcess(env, tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Transactional tests empty every table afterwards, the migrations' reference data too;
+    put it back so that every test starts with the countries, offices and codes of the plan."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from registry.models import Country
+    from registry.reference_data import load_reference_data
+
+    if not Country.objects.exists():
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is slow by design; the tests are about who may log in, not about PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
