@@ -216,6 +216,28 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, started with a ``MEDIA_URL`` Django's server can parse.
+
+    The portal's ``MEDIA_URL`` is None (uploads are served only by views that check access);
+    the live server wraps a media handler that needs a string. One on another host serves
+    nothing, so attachments stay reachable only through the portal's views here too.
+    """
+    from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    with override_settings(MEDIA_URL="http://media.invalid/"):
+        server = LiveServer(address)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")

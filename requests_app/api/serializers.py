@@ -1,0 +1,317 @@
+"""Shapes of requests in the API (``docs/design.md``, "API"): codes in, codes out."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
+
+from .. import selectors, services, sla
+from ..models import Attachment, Request, RequestEvent, Scope, SouthSouthInterest
+from ..workflow import actions_available
+
+# --- Writing a draft -----------------------------------------------------------------------------
+
+
+class CodeListField(serializers.SlugRelatedField):
+    """A list of reference codes (``["T02", "T07"]``), matched exactly, then ignoring case."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        value = str(data).strip()
+        item = queryset.filter(code=value).first() or queryset.filter(code__iexact=value).first()
+        if item is None:
+            self.fail("does_not_exist", slug_name="code", value=value)
+        return item
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "enum": SouthSouthInterest.values},
+            {"type": "boolean", "description": "true: south_south; false: none"},
+        ]
+    }
+)
+class SouthSouthInterestField(serializers.ChoiceField):
+    """``none``, ``south_south`` or ``triangular``; also ``true`` (South-South) / ``false``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=SouthSouthInterest.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        if data is True:
+            return SouthSouthInterest.SOUTH_SOUTH
+        if data is False:
+            return SouthSouthInterest.NONE
+        return super().to_internal_value(data)
+
+
+def _codes(model, **kwargs):
+    return CodeListField(many=True, required=False, queryset=model.objects.active(), **kwargs)
+
+
+class DraftSerializer(serializers.Serializer):
+    """A draft's fields, all optional: a draft may be incomplete; ``submit`` checks the rest."""
+
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    national_priorities = serializers.CharField(required=False, allow_blank=True)
+    thematic_areas = _codes(ThematicArea)
+    cross_cutting_issues = _codes(CrossCuttingIssue)
+    meas = _codes(MEA)
+    support_types = _codes(SupportType)
+    scope = serializers.ChoiceField(choices=Scope.choices, required=False)
+    subregional_countries = _codes(Country)
+    desired_start = serializers.DateField(required=False, allow_null=True)
+    duration_months = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=120
+    )
+    beneficiaries = serializers.CharField(required=False, allow_blank=True)
+    gender_considerations = serializers.CharField(required=False, allow_blank=True)
+    south_south_interest = SouthSouthInterestField(required=False)
+    other_support = serializers.CharField(required=False, allow_blank=True)
+    estimated_budget_usd = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    co_financing = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        # A misspelt field name must not be dropped silently; what the API itself returns
+        # (reference, state, ...) may be sent back unchanged and is ignored.
+        known = {*self.fields, *RequestDetailSerializer.Meta.fields, "csrfmiddlewaretoken"}
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - known)
+        if unknown:
+            raise serializers.ValidationError({name: _("Unknown field.") for name in unknown})
+        return attrs
+
+
+# The API's choice sets whose field names (``scope``, ``kind``) mean other sets elsewhere in the
+# API; settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] names them from here.
+REQUEST_SCOPES = Scope.choices
+ATTACHMENT_KINDS = Attachment.Kind.choices
+
+
+# --- Reading a request ---------------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True)
+    actor = serializers.SerializerMethodField()
+    actor_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequestEvent
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "from_state",
+            "to_state",
+            "actor",
+            "actor_role",
+            "note",
+            "payload",
+            "created_at",
+        ]
+
+    def get_actor(self, event) -> str | None:
+        return str(event.actor) if event.actor_id else None
+
+    def get_actor_role(self, event) -> str | None:
+        return event.actor.role if event.actor_id else None
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.StringRelatedField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, attachment) -> str:
+        return reverse(
+            "api-request-attachment-download",
+            kwargs={"reference": attachment.request.reference, "pk": attachment.pk},
+        )
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    """A request as the list shows it (no history); ``RequestDetailSerializer`` adds it."""
+
+    country = serializers.CharField(source="country_id", read_only=True)
+    regional_office = serializers.CharField(source="regional_office_id", read_only=True)
+    lead_division = serializers.CharField(source="lead_division_id", read_only=True)
+    supporting_divisions = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    assignee = serializers.IntegerField(source="assignee_id", read_only=True)
+    assignee_name = serializers.SerializerMethodField()
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    thematic_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    cross_cutting_issues = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    meas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    support_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    subregional_countries = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    overdue = serializers.SerializerMethodField()
+    clocks = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Request
+        fields = [
+            "reference", "url", "state", "state_label", "country", "regional_office",
+            "lead_division", "supporting_divisions", "assignee", "assignee_name",
+            "title", "description", "national_priorities", "thematic_areas",
+            "cross_cutting_issues", "meas", "support_types", "scope", "subregional_countries",
+            "desired_start", "duration_months", "beneficiaries", "gender_considerations",
+            "south_south_interest", "other_support", "estimated_budget_usd", "co_financing",
+            "created_at", "updated_at", "submitted_at", "due_at", "overdue", "clocks",
+            "available_actions",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, request_obj) -> str:
+        return reverse("api-request-detail", kwargs={"reference": request_obj.reference})
+
+    def get_assignee_name(self, request_obj) -> str | None:
+        return str(request_obj.assignee) if request_obj.assignee_id else None
+
+    def get_overdue(self, request_obj) -> bool:
+        return bool(
+            request_obj.state in sla.CLOCKED_STATES
+            and request_obj.due_at
+            and request_obj.due_at < timezone.now()
+        )
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "label": {"type": "string"},
+                    "due_at": {"type": "string", "format": "date-time", "nullable": True},
+                    "done_at": {"type": "string", "format": "date-time", "nullable": True},
+                    "status": {"type": "string"},
+                },
+            },
+        }
+    )
+    def get_clocks(self, request_obj):
+        now = timezone.now()
+        field = serializers.DateTimeField()
+        return [
+            {
+                "name": clock.name,
+                "label": str(clock.label),
+                "due_at": field.to_representation(clock.due_at) if clock.due_at else None,
+                "done_at": field.to_representation(clock.done_at) if clock.done_at else None,
+                "status": clock.status(now),
+            }
+            for clock in sla.clocks_for(request_obj)
+        ]
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_available_actions(self, request_obj):
+        user = self.context["request"].user
+        capacities = selectors.capacities_of(user, request_obj)
+        return [action.name for action in actions_available(request_obj.state, capacities)]
+
+
+class EvaluationSerializer(serializers.Serializer):
+    rating = serializers.IntegerField()
+    capacity_retained = serializers.BooleanField(allow_null=True)
+    comments = serializers.CharField()
+    evaluated_at = serializers.DateTimeField()
+
+
+class RequestDetailSerializer(RequestSerializer):
+    """A request with its timeline, documents, outcome and the caller's possible actions."""
+
+    events = EventSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    referred_to = serializers.StringRelatedField()
+    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    evaluation = serializers.SerializerMethodField()
+    missing_fields = serializers.SerializerMethodField()
+
+    class Meta(RequestSerializer.Meta):
+        fields = [
+            *RequestSerializer.Meta.fields,
+            "decline_reason", "referred_to", "merged_into", "response_plan",
+            "people_trained_female", "people_trained_male", "people_trained_other",
+            "institutions_supported", "outputs", "cost_usd", "lessons", "evaluation",
+            "draft_input", "missing_fields", "events", "attachments",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_evaluation(self, request_obj):
+        evaluation = getattr(request_obj, "evaluation", None)
+        return EvaluationSerializer(evaluation).data if evaluation else None
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_missing_fields(self, request_obj):
+        """For a draft: what it still lacks before it can be submitted, field by field."""
+        if not request_obj.is_draft:
+            return {}
+        return services.missing_for_submission(request_obj)
+
+
+class ActionInputSerializer(serializers.Serializer):
+    """Documentation only: the fields each action takes are those of ``docs/design.md``;
+    ``services.perform_action`` validates them and names each bad one in a 400."""
+
+    message = serializers.CharField(required=False)
+    text = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
+    explanation = serializers.CharField(required=False)
+    assignee = serializers.CharField(required=False)
+    lead_division = serializers.CharField(required=False)
+    supporting_divisions = serializers.ListField(child=serializers.CharField(), required=False)
+    organization = serializers.IntegerField(required=False)
+    into = serializers.CharField(required=False)
+    response_plan = serializers.CharField(required=False)
+    activities = serializers.ListField(child=serializers.IntegerField(), required=False)
+    people_trained_female = serializers.IntegerField(required=False)
+    people_trained_male = serializers.IntegerField(required=False)
+    people_trained_other = serializers.IntegerField(required=False)
+    institutions_supported = serializers.IntegerField(required=False)
+    outputs = serializers.CharField(required=False)
+    cost_usd = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    lessons = serializers.CharField(required=False)
+    rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    comments = serializers.CharField(required=False)
+    capacity_retained = serializers.BooleanField(required=False, allow_null=True)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    """Documentation of the multipart upload; the service checks the content and size."""
+
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices, required=False)

@@ -1,0 +1,453 @@
+"""The request pages: a list, the draft form, and a page per request to follow and act on it.
+
+Thin: parse, call a selector or a service, render. Which requests a user sees comes from
+``selectors.requests_visible_to`` (anything else is a 404); which actions a user may take from
+``workflow.actions_available``; every write from ``services``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from bali_portal.accounts.models import Role
+
+from . import selectors, services, sla
+from .filters import RequestFilterSet
+from .forms import AttachmentForm, DraftForm, action_form
+from .models import Attachment, DeclineReason, Request
+from .services import RequestError
+from .workflow import ACTIONS, TERMINAL_STATES, State, actions_available
+
+try:  # The registry's matching (another part of the portal); the page works without it.
+    from registry.matching import matches_for
+except ImportError:  # pragma: no cover - depends on what is installed
+    matches_for = None
+
+PAGE_SIZE = 25
+MATCHES_TEMPLATE = "registry/_matches_panel.html"
+
+# The filters each kind of user sees on the list (all of them work in the query string).
+FOCAL_POINT_FILTERS = (
+    "search", "state", "thematic_area", "support_type", "submitted_after", "submitted_before",
+    "overdue",
+)  # fmt: skip
+STAFF_FILTERS = (
+    "search", "state", "country", "regional_office", "division", "thematic_area", "support_type",
+    "assignee", "submitted_after", "submitted_before", "min_age_days", "overdue",
+)  # fmt: skip
+
+# How each event reads on the timeline.
+EVENT_TITLES = {
+    "create": gettext_lazy("Draft started"),
+    "submit": gettext_lazy("Submitted to the regional office"),
+    "acknowledge": gettext_lazy("Acknowledged by the regional office"),
+    "assign": gettext_lazy("Assigned"),
+    "request_info": gettext_lazy("Question to the country"),
+    "provide_info": gettext_lazy("Answer from the country"),
+    "route": gettext_lazy("Routed to a division"),
+    "decline": gettext_lazy("Declined"),
+    "refer": gettext_lazy("Referred to another organization"),
+    "merge": gettext_lazy("Merged into another request"),
+    "return": gettext_lazy("Returned to the regional office"),
+    "accept": gettext_lazy("Accepted by the division"),
+    "progress": gettext_lazy("Progress update"),
+    "complete": gettext_lazy("Completed"),
+    "close": gettext_lazy("Closed"),
+    "withdraw": gettext_lazy("Withdrawn by the country"),
+    "evaluate": gettext_lazy("Assessment of the support received"),
+    "comment": gettext_lazy("Message"),
+}
+MESSAGE_ACTIONS = frozenset({"request_info", "provide_info", "comment"})
+
+SUCCESS_MESSAGES = {
+    "submit": gettext_lazy("The request was submitted. Your regional office has been notified."),
+    "provide_info": gettext_lazy("Your answer was sent."),
+    "comment": gettext_lazy("Your message was added."),
+    "evaluate": gettext_lazy("Thank you: your assessment was recorded."),
+    "withdraw": gettext_lazy("The request was withdrawn."),
+}
+
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+
+def _visible_or_404(user, reference: str, *, detailed: bool = False) -> Request:
+    requests = selectors.requests_visible_to(user)
+    if detailed:
+        requests = selectors.with_page_details(requests)
+    return get_object_or_404(requests, reference=reference.upper())
+
+
+def _detail_url(request_obj: Request, anchor: str = "") -> str:
+    url = reverse("requests_app:detail", args=[request_obj.reference])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _whereabouts(request_obj: Request, now) -> dict:
+    """Who holds the request now, what is expected next, and by when."""
+    country, office = request_obj.country, request_obj.regional_office
+    division = request_obj.lead_division
+    focal_points = _("The focal points of %(country)s") % {"country": country}
+    state = request_obj.state
+    holder, expected = {
+        State.DRAFT: (
+            _("The focal points of %(country)s (not submitted yet)") % {"country": country},
+            _("Complete the request and submit it."),
+        ),
+        State.SUBMITTED: (office, _("Acknowledgement by the regional office.")),
+        State.UNDER_REVIEW: (
+            f"{request_obj.assignee}, {office}" if request_obj.assignee else office,
+            _("A decision: route to a division, decline or refer to another organization."),
+        ),
+        State.INFO_REQUESTED: (focal_points, _("An answer to the question asked.")),
+        State.ROUTED: (division, _("Acceptance by the division.")),
+        State.IN_PROGRESS: (division, _("Delivery of the support, then a report of its results.")),
+        State.COMPLETED: (
+            office,
+            _(
+                "Closure by the regional office. The country is invited to assess the results "
+                "(optional)."
+            ),
+        ),
+        State.CLOSED: (
+            _("Nobody: the request is closed."),
+            _("Nothing. The country may still assess the results."),
+        ),
+    }.get(
+        state,
+        (
+            _("Nobody: the request is %(state)s.")
+            % {"state": request_obj.get_state_display().lower()},
+            _("Nothing."),
+        ),
+    )
+    due_at = request_obj.due_at if state in sla.CLOCKED_STATES else None
+    return {
+        "holder": holder,
+        "expected": expected,
+        "due_at": due_at,
+        "overdue": bool(due_at and due_at < now),
+    }
+
+
+def _clocks(request_obj: Request, now) -> list[dict]:
+    clocks = []
+    for clock in sla.clocks_for(request_obj):
+        status = clock.status(now)
+        clocks.append(
+            {
+                "label": clock.label,
+                "due_at": clock.due_at,
+                "done_at": clock.done_at,
+                "status": status,
+                "status_label": sla.STATUS_LABELS[status],
+            }
+        )
+    return clocks
+
+
+def _event_details(event) -> list[tuple[str, str]]:
+    """The structured part of an event, as label/value pairs a person can read."""
+    payload = event.payload or {}
+    details = []
+    if payload.get("assignee_name"):
+        details.append((_("Assignee"), payload["assignee_name"]))
+    if payload.get("lead_division") and event.action == "route":
+        details.append((_("Lead division"), payload["lead_division"]))
+    if payload.get("supporting_divisions"):
+        details.append((_("Supporting divisions"), ", ".join(payload["supporting_divisions"])))
+    if event.action == "decline" and payload.get("reason") in DeclineReason.values:
+        details.append((_("Reason"), DeclineReason(payload["reason"]).label))
+    if payload.get("organization_name"):
+        details.append((_("Referred to"), payload["organization_name"]))
+    if payload.get("into"):
+        details.append((_("Merged into"), payload["into"]))
+    if payload.get("rating"):
+        details.append((_("Rating"), f"{payload['rating']}/5"))
+    if event.action == "complete":
+        trained = sum(
+            payload.get(key) or 0
+            for key in ("people_trained_female", "people_trained_male", "people_trained_other")
+        )
+        details.append((_("People trained"), str(trained)))
+        if payload.get("cost_usd"):
+            details.append((_("Cost (USD)"), payload["cost_usd"]))
+    return details
+
+
+def _timeline(request_obj: Request) -> list[dict]:
+    return [
+        {
+            "event": event,
+            "title": EVENT_TITLES.get(event.action, event.get_action_display()),
+            "is_message": event.action in MESSAGE_ACTIONS,
+            "changes_state": bool(event.from_state) and event.from_state != event.to_state,
+            "details": _event_details(event),
+        }
+        for event in request_obj.events.all()
+    ]
+
+
+def _matches(request_obj: Request, user) -> dict:
+    """The registry's matches panel, once the registry provides it. Possible duplicates are
+    other requests, so only those the user may see are named (``matches_for`` checks)."""
+    if matches_for is None:
+        return {}
+    try:
+        get_template(MATCHES_TEMPLATE)
+    except TemplateDoesNotExist:
+        return {}
+    return {"matches_template": MATCHES_TEMPLATE, "matches": matches_for(request_obj, user=user)}
+
+
+def _can_attach(request_obj: Request, capacities: set) -> bool:
+    return bool(capacities & services.ATTACHING_CAPACITIES) and (
+        request_obj.state not in TERMINAL_STATES
+    )
+
+
+def _render_detail(
+    request,
+    request_obj: Request,
+    *,
+    bound: tuple[str, object] | None = None,
+    action_error: str = "",
+    missing: dict | None = None,
+    upload_form: AttachmentForm | None = None,
+    status: int = 200,
+):
+    user = request.user
+    now = timezone.now()
+    capacities = selectors.capacities_of(user, request_obj)
+    forms_by_action = []
+    for action in actions_available(request_obj.state, capacities):
+        if bound and bound[0] == action.name:
+            form = bound[1]
+        else:
+            form = action_form(action.name, request_obj, user)
+        is_bound = bool(bound) and bound[0] == action.name
+        # The assessment is offered openly until given (it is invited, never required).
+        invited = action.name == "evaluate" and not hasattr(request_obj, "evaluation")
+        opened = is_bound or invited or action.button_style == "primary"
+        forms_by_action.append({"action": action, "form": form, "open": opened})
+    is_focal_point = user.role == Role.FOCAL_POINT
+    if request_obj.is_draft and missing is None and is_focal_point:
+        missing = services.missing_for_submission(request_obj)
+    can_attach = _can_attach(request_obj, capacities)
+    context = {
+        "support_request": request_obj,
+        "whereabouts": _whereabouts(request_obj, now),
+        "clocks": _clocks(request_obj, now),
+        "timeline": _timeline(request_obj),
+        "attachments": request_obj.attachments.all(),
+        "action_forms": forms_by_action,
+        "action_error": action_error,
+        "missing": missing or {},
+        "can_edit": request_obj.is_draft and is_focal_point,
+        "upload_form": upload_form or (AttachmentForm() if can_attach else None),
+        "evaluation": getattr(request_obj, "evaluation", None),
+        **_matches(request_obj, user),
+    }
+    return render(request, "requests_app/detail.html", context, status=status)
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+@login_required
+def request_list(request):
+    user = request.user
+    visible = selectors.requests_visible_to(user).select_related(*selectors.LIST_RELATED)
+    filterset = RequestFilterSet(request.GET or None, visible, request=request)
+    requests = filterset.qs.order_by("-created_at", "-pk")
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = FOCAL_POINT_FILTERS if user.role == Role.FOCAL_POINT else STAFF_FILTERS
+    now = timezone.now()
+    rows = [{"request": item, **_whereabouts(item, now)} for item in page.object_list]
+    return render(
+        request,
+        "requests_app/list.html",
+        {
+            "filter_form": filterset.form,
+            "filter_fields": [filterset.form[name] for name in shown],
+            "page": page,
+            "rows": rows,
+            "can_file": user.role == Role.FOCAL_POINT,
+        },
+    )
+
+
+@login_required
+def request_new(request):
+    """Start a draft. Submitting happens from the saved draft, so a double click on this page
+    can at worst leave a second draft, never a second submission."""
+    if request.user.role != Role.FOCAL_POINT:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = DraftForm(request.POST)
+        form.is_valid()
+        request_obj = services.create_draft(
+            actor=request.user, values=form.draft_values(), draft_input=form.invalid_input()
+        )
+        messages.success(request, _draft_saved_message(form))
+        return redirect("requests_app:edit", reference=request_obj.reference)
+    return render(request, "requests_app/form.html", {"form": DraftForm(), "is_new": True})
+
+
+def _draft_saved_message(form: DraftForm) -> str:
+    if form.errors:
+        return _(
+            "Draft saved. Some values are not valid yet; they are kept below with what to correct."
+        )
+    return _("Draft saved. You can come back to it at any time from the list of requests.")
+
+
+@login_required
+def request_edit(request, reference):
+    request_obj = _visible_or_404(request.user, reference, detailed=True)
+    if not request_obj.is_draft:
+        messages.info(request, _("This request has been submitted; it is no longer a draft."))
+        return redirect(_detail_url(request_obj))
+    try:
+        services.check_draft_editable(request=request_obj, actor=request.user)
+    except RequestError:
+        raise PermissionDenied from None
+    if request.method != "POST":
+        form = DraftForm.for_request(request_obj)
+        return render(request, "requests_app/form.html", _form_context(request_obj, form))
+
+    form = DraftForm(request.POST)
+    form.is_valid()
+    try:
+        request_obj = services.update_draft(
+            request=request_obj,
+            actor=request.user,
+            values=form.draft_values(),
+            draft_input=form.invalid_input(),
+        )
+    except services.TransitionNotAllowed as error:
+        # Submitted meanwhile, from another tab or by a colleague.
+        messages.error(request, error.message)
+        return redirect(_detail_url(request_obj))
+    if request.POST.get("intent") != "submit":
+        messages.success(request, _draft_saved_message(form))
+        return redirect("requests_app:edit", reference=request_obj.reference)
+    try:
+        services.perform_action(request=request_obj, actor=request.user, action="submit")
+    except services.InvalidInput as error:
+        form.add_missing(error.errors)
+        context = _form_context(request_obj, form, submit_failed=True)
+        return render(request, "requests_app/form.html", context, status=400)
+    except services.TransitionNotAllowed as error:
+        messages.error(request, error.message)
+        return redirect(_detail_url(request_obj))
+    messages.success(request, SUCCESS_MESSAGES["submit"])
+    return redirect(_detail_url(request_obj))
+
+
+def _form_context(request_obj: Request, form: DraftForm, submit_failed: bool = False) -> dict:
+    return {
+        "form": form,
+        "support_request": request_obj,
+        "is_new": False,
+        "submit_failed": submit_failed,
+    }
+
+
+@login_required
+def request_detail(request, reference):
+    request_obj = _visible_or_404(request.user, reference, detailed=True)
+    return _render_detail(request, request_obj)
+
+
+@login_required
+@require_POST
+def request_act(request, reference, action):
+    """Take one action of the lifecycle table from the small form the request's page shows."""
+    if action not in ACTIONS:
+        raise Http404
+    request_obj = _visible_or_404(request.user, reference, detailed=True)
+    form = action_form(action, request_obj, request.user, data=request.POST)
+    if not form.is_valid():
+        return _render_detail(request, request_obj, bound=(action, form), status=400)
+    try:
+        services.perform_action(
+            request=request_obj, actor=request.user, action=action, data=form.service_data()
+        )
+    except RequestError as error:
+        if error.status == 404:
+            raise Http404 from None
+        for name, message in error.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        # Shown on the request as it is now (another person may have moved it meanwhile).
+        request_obj = _visible_or_404(request.user, reference, detailed=True)
+        return _render_detail(
+            request,
+            request_obj,
+            bound=(action, form),
+            action_error=error.message,
+            missing=error.errors if action == "submit" else None,
+            status=error.status,
+        )
+    message = SUCCESS_MESSAGES.get(action) or _("“%(action)s” was recorded.") % {
+        "action": ACTIONS[action].label
+    }
+    messages.success(request, message)
+    return redirect(_detail_url(request_obj, "timeline"))
+
+
+@login_required
+@require_POST
+def attachment_upload(request, reference):
+    request_obj = _visible_or_404(request.user, reference, detailed=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, request_obj, upload_form=form, status=400)
+    try:
+        services.add_attachment(
+            request=request_obj,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+        )
+    except RequestError as error:
+        if error.status == 404:
+            raise Http404 from None
+        for name, message in error.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        if not error.errors:
+            form.add_error(None, error.message)
+        return _render_detail(request, request_obj, upload_form=form, status=error.status)
+    messages.success(request, _("The document was added."))
+    return redirect(_detail_url(request_obj, "attachments"))
+
+
+@login_required
+def attachment_download(request, reference, pk):
+    """Documents are served only here, to those who can see the request."""
+    request_obj = _visible_or_404(request.user, reference)
+    attachment = get_object_or_404(Attachment, request=request_obj, pk=pk)
+    return serve_attachment(attachment)
+
+
+def serve_attachment(attachment: Attachment) -> FileResponse:
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
