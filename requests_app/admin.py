@@ -45,3 +45,22 @@ class RequestEventAdmin(admin.ModelAdmin):
 @admin.register(models.ServiceLevel)
 class ServiceLevelAdmin(admin.ModelAdmin):
     list_display = ["acknowledge_days", "decision_days", "acceptance_days", "updated_at"]
+
+
+# --- staff (issue 4) ---
+
+
+@admin.register(models.DigestRun)
+class DigestRunAdmin(admin.ModelAdmin):
+    """What the daily overdue digest sent, to whom; written by the job only."""
+
+    list_display = ["day", "kind", "recipient", "sent_at"]
+    list_filter = ["kind", "day"]
+    list_select_related = ["recipient"]
+    readonly_fields = ["day", "kind", "recipient", "references", "created_at", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

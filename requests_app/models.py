@@ -444,3 +444,37 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.recipient_id}"
+
+
+class DigestRun(models.Model):
+    """One day's overdue digest (or escalation) to one person: the record that it went out.
+
+    The daily job writes the row before sending and marks it sent after, under a row lock, so
+    a retry of the job (or a second worker) never sends the same day's digest twice.
+    """
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", _("Overdue digest to the holder")
+        ESCALATION = "escalation", _("Escalation to the coordinator")
+
+    day = models.DateField(_("day"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_runs"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    references = models.JSONField(_("requests"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        ordering = ["-day", "kind", "recipient_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recipient", "kind"], name="one_digest_per_person_kind_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} → {self.recipient_id}"

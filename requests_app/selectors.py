@@ -1,11 +1,12 @@
 """Reads of requests. Who may see a request is decided here, and only here."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from bali_portal.accounts.models import Role
 
-from .models import Request
-from .workflow import Capacity, State
+from .models import Attachment, Request, RequestEvent
+from .sla import overdue_q
+from .workflow import OPEN_STATES, Capacity, State
 
 
 def requests_visible_to(user) -> QuerySet[Request]:
@@ -55,3 +56,99 @@ def capacities_of(user, request: Request) -> set[str]:
     if role == Role.COUNCIL:
         return {Capacity.COUNCIL}
     return set()
+
+
+# --- focal points (issue 3): what a list row and a request page show ---------------------------
+
+# A list row or API list item, in a fixed number of queries however many requests there are.
+LIST_RELATED = ("country", "regional_office", "lead_division", "assignee")
+LIST_PREFETCH = (
+    "thematic_areas", "cross_cutting_issues", "meas", "support_types", "subregional_countries",
+    "supporting_divisions",
+)  # fmt: skip
+
+
+# The timeline names each actor with their role and office, division or country.
+EVENT_RELATED = ("actor", "actor__country", "actor__regional_office", "actor__division")
+
+
+def with_list_details(requests: QuerySet[Request]) -> QuerySet[Request]:
+    return requests.select_related(*LIST_RELATED).prefetch_related(*LIST_PREFETCH)
+
+
+def with_page_details(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """Everything a request's page or API item shows, whatever the length of its history."""
+    return (
+        with_list_details(requests)
+        .select_related(
+            "created_by", "referred_to", "merged_into", "evaluation", "evaluation__evaluated_by"
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=RequestEvent.objects.select_related(*EVENT_RELATED)),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+        )
+    )
+
+
+# --- staff (issue 4): the queues ----------------------------------------------------------------
+
+# What a queue row shows, fetched in a fixed number of queries however long the queue is.
+QUEUE_RELATED = ("country", "regional_office", "assignee", "lead_division")
+QUEUE_PREFETCH = ("thematic_areas", "support_types", "supporting_divisions")
+
+
+def _most_urgent_first(requests: QuerySet[Request], now) -> QuerySet[Request]:
+    """Overdue first, then the rest still open, then finished ones; oldest first in each.
+
+    ``is_overdue`` and ``is_open`` are annotated, so rows and filters need no extra query.
+    """
+    return (
+        requests.select_related(*QUEUE_RELATED)
+        .prefetch_related(*QUEUE_PREFETCH)
+        .annotate(
+            is_overdue=Case(When(overdue_q(now), then=True), default=False),
+            is_open=Case(When(state__in=OPEN_STATES, then=True), default=False),
+        )
+        .order_by(
+            F("is_overdue").desc(),
+            F("is_open").desc(),
+            F("submitted_at").asc(),
+            "pk",
+        )
+    )
+
+
+def triage_queue(user, now) -> QuerySet[Request]:
+    """A regional office's queue: every non-draft request of its countries, most urgent first."""
+    if not user.is_authenticated or user.role != Role.REGIONAL_STAFF:
+        return Request.objects.none()
+    return _most_urgent_first(requests_visible_to(user), now)
+
+
+def division_queue(user, now) -> QuerySet[Request]:
+    """A division's queue: requests routed to it, as lead or supporting division."""
+    if not user.is_authenticated or user.role != Role.DIVISION_STAFF:
+        return Request.objects.none()
+    # The same scope as requests_visible_to, written without the join (and its DISTINCT) so
+    # that ordering by the annotations stays simple and the count query cheap.
+    supported = Request.supporting_divisions.through.objects.filter(
+        division_id=user.division_id
+    ).values("request_id")
+    requests = Request.objects.exclude(state=State.DRAFT).filter(
+        Q(lead_division_id=user.division_id) | Q(pk__in=supported)
+    )
+    return _most_urgent_first(requests, now)
+
+
+def staff_queue(user, now) -> QuerySet[Request]:
+    """The queue a staff member works from: their office's, their division's, or for the
+    coordinator and the Governing Council staff every non-draft request. Others: none."""
+    if not user.is_authenticated:
+        return Request.objects.none()
+    if user.role == Role.REGIONAL_STAFF:
+        return triage_queue(user, now)
+    if user.role == Role.DIVISION_STAFF:
+        return division_queue(user, now)
+    if user.role in (Role.COORDINATOR, Role.COUNCIL):
+        return _most_urgent_first(requests_visible_to(user), now)
+    return Request.objects.none()

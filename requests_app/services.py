@@ -6,13 +6,16 @@ transaction. E-mail goes out after commit, through an outbox (``Notification``).
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from bali_portal.accounts.models import Role, User
 from registry.models import Country, Division, Organization
 
-from . import sla
+from . import sla, uploads
 from .models import (
+    Attachment,
     DeclineReason,
     Evaluation,
     Notification,
@@ -32,7 +36,15 @@ from .models import (
     ServiceLevel,
 )
 from .selectors import capacities_of, requests_visible_to
-from .workflow import OPEN_STATES, TERMINAL_STATES, Action, State, get_action, resulting_state
+from .workflow import (
+    OPEN_STATES,
+    TERMINAL_STATES,
+    Action,
+    Capacity,
+    State,
+    get_action,
+    resulting_state,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -137,18 +149,29 @@ def _apply_draft_relations(request: Request, values: dict) -> None:
 
 
 @transaction.atomic
-def create_draft(*, actor: User, values: dict, draft_input: dict | None = None) -> Request:
-    """A new draft for the actor's country. Incomplete is fine: a draft keeps what was typed."""
+def create_draft(
+    *, actor: User, values: dict, draft_input: dict | None = None, now: datetime | None = None
+) -> Request:
+    """A new draft for the actor's country. Incomplete is fine: a draft keeps what was typed.
+
+    ``now`` is when it happened (default: now); demonstration data records past requests.
+    """
     _require_focal_point(actor)
+    now = now or timezone.now()
     country = Country.objects.select_related("regional_office").get(pk=actor.country_id)
     request = Request(
-        reference=next_reference(country, timezone.now().year),
+        reference=next_reference(country, now.year),
         country=country,
         regional_office=country.regional_office,
         created_by=actor,
     )
     _apply_draft_values(request, values, draft_input)
     request.save()
+    if request.created_at > now:
+        # auto_now_add always stamps the wall clock; a request recorded after the fact keeps
+        # the date it was really created.
+        Request.objects.filter(pk=request.pk).update(created_at=now)
+        request.created_at = now
     _apply_draft_relations(request, values)
     RequestEvent.objects.create(
         request=request,
@@ -156,9 +179,22 @@ def create_draft(*, actor: User, values: dict, draft_input: dict | None = None) 
         action="create",
         from_state="",
         to_state=State.DRAFT,
-        created_at=timezone.now(),
+        created_at=now,
     )
     return request
+
+
+def check_draft_editable(*, request: Request, actor: User) -> None:
+    """Raise unless the actor may edit this request as a draft (called again under the lock)."""
+    if capacities_of(actor, request) != {"focal_point"}:
+        raise ActionNotPermitted(_("Only the country's focal points can edit its drafts."))
+    if request.state != State.DRAFT:
+        raise TransitionNotAllowed(
+            _(
+                "This request was submitted; it can no longer be edited as a draft. Add "
+                "information with a comment instead."
+            )
+        )
 
 
 @transaction.atomic
@@ -166,15 +202,7 @@ def update_draft(
     *, request: Request, actor: User, values: dict, draft_input: dict | None = None
 ) -> Request:
     locked = _lock_visible(request.pk, actor)
-    if capacities_of(actor, locked) != {"focal_point"}:
-        raise ActionNotPermitted(_("Only the country's focal points can edit its drafts."))
-    if locked.state != State.DRAFT:
-        raise TransitionNotAllowed(
-            _(
-                "This request was submitted; it can no longer be edited as a draft. Add "
-                "information with a comment instead."
-            )
-        )
+    check_draft_editable(request=locked, actor=actor)
     _apply_draft_values(locked, values, draft_input)
     locked.save()
     _apply_draft_relations(locked, values)
@@ -655,3 +683,124 @@ def _enqueue_notifications(event_id: int) -> None:
 
 def is_open(request: Request) -> bool:
     return request.state in OPEN_STATES
+
+
+# --- Attachments (issue 3): concept notes, endorsement letters, reports --------------------------
+
+# Everyone working on a request may add a document to it; the Governing Council staff only read.
+ATTACHING_CAPACITIES = frozenset(
+    {Capacity.FOCAL_POINT, Capacity.REGIONAL_STAFF, Capacity.LEAD_DIVISION,
+     Capacity.SUPPORTING_DIVISION, Capacity.COORDINATOR}
+)  # fmt: skip
+
+
+def add_attachment(*, request: Request, actor: User, upload, kind: str = "") -> Attachment:
+    """Store an uploaded document, checked by its content and size, under a generated name."""
+    kind = kind or Attachment.Kind.OTHER
+    errors = {}
+    if kind not in Attachment.Kind.values:
+        errors["kind"] = _("Choose one of: %(kinds)s.") % {
+            "kinds": ", ".join(Attachment.Kind.values)
+        }
+    detected = None
+    if upload is None:
+        errors["file"] = _("Choose a file to upload.")
+    elif upload.size > settings.ATTACHMENT_MAX_BYTES:
+        errors["file"] = _("The file is larger than %(size)s.") % {
+            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        }
+    else:
+        detected = uploads.sniff(upload)
+        if detected is None:
+            errors["file"] = _("This file type is not accepted. Upload one of: %(kinds)s.") % {
+                "kinds": uploads.ALLOWED_LABEL
+            }
+    with transaction.atomic():
+        locked = _lock_visible(request.pk, actor)
+        if not capacities_of(actor, locked) & ATTACHING_CAPACITIES:
+            raise ActionNotPermitted(_("You cannot add documents to this request."))
+        if locked.state in TERMINAL_STATES:
+            raise TransitionNotAllowed(
+                _("This request is %(state)s: documents can no longer be added.")
+                % {"state": locked.get_state_display().lower()}
+            )
+        _raise_if(errors)
+        attachment = Attachment(
+            request=locked,
+            kind=kind,
+            stored_name=f"{uuid.uuid4().hex}{detected.extension}",
+            original_name=uploads.clean_original_name(upload.name, detected),
+            content_type=detected.content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        # The name on disk is generated; nothing the uploader typed reaches the file system.
+        attachment.file.save(attachment.stored_name, upload, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+# --- staff (issue 4): bulk actions from the queue, and the service levels --------------------
+
+
+@dataclass
+class BulkResult:
+    """What one request of a bulk action came to: its event, or the error that stopped it."""
+
+    request: Request
+    event: RequestEvent | None = None
+    error: RequestError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def bulk_action(
+    *, requests, actor: User, action: str, data: dict | None = None, now: datetime | None = None
+) -> list[BulkResult]:
+    """Take one action on several requests, each through ``perform_action``.
+
+    Each request is its own transaction: one that cannot be moved (taken by a colleague a
+    moment ago, outside the actor's scope) is reported and does not undo the others.
+    """
+    results = []
+    for request in requests:
+        try:
+            event = perform_action(request=request, actor=actor, action=action, data=data, now=now)
+        except RequestError as error:
+            results.append(BulkResult(request=request, error=error))
+        else:
+            results.append(BulkResult(request=request, event=event))
+    return results
+
+
+SERVICE_LEVEL_FIELDS = ("acknowledge_days", "decision_days", "acceptance_days")
+
+
+@transaction.atomic
+def update_service_levels(*, actor: User, values: dict) -> ServiceLevel:
+    """The coordinator sets the SLA clocks, in days (1-365 each).
+
+    New clocks start with these values; a clock already running keeps the due date it was
+    given when its step started, so nobody's deadline moves under their feet.
+    """
+    if actor.role != Role.COORDINATOR:
+        raise ActionNotPermitted(_("Only the BSP coordinator can change the service levels."))
+    errors = {}
+    days = {}
+    for name in SERVICE_LEVEL_FIELDS:
+        number = _count(values, name, errors)
+        if number is not None and not 1 <= number <= 365:
+            errors[name] = _("Enter a number of days from 1 to 365.")
+        days[name] = number
+    _raise_if(errors)
+    levels = ServiceLevel.objects.select_for_update().order_by("pk").first() or ServiceLevel()
+    for name, number in days.items():
+        setattr(levels, name, number)
+    levels.save()
+    return levels

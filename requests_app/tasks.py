@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications
+from . import digest, notifications
 
 
 @shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)
@@ -14,3 +14,18 @@ def send_event_notifications(event_id: int) -> int:
 def send_pending_notifications() -> int:
     """Periodic sweep of the outbox: whatever could not be sent or enqueued before."""
     return notifications.send_pending()
+
+
+# --- staff (issue 4) ---
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=15 * 60)
+def send_overdue_digests(self) -> dict:
+    """Daily (beat, 06:00 UTC): each holder's overdue digest and the coordinators' escalations.
+
+    Safe to retry: what was sent today is recorded, and a retry sends only what failed.
+    """
+    report = digest.send_overdue_digests()
+    if report.failed:
+        raise self.retry()
+    return {"day": report.day.isoformat(), "sent": report.sent, "already_sent": report.already_sent}

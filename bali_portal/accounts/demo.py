@@ -17,7 +17,10 @@ DEMO_USERS = [
     ("focal.point@brazil.example.org", Role.FOCAL_POINT, "BRA", "Ana Souza"),
     ("focal.point@haiti.example.org", Role.FOCAL_POINT, "HTI", "Jean Baptiste"),
     ("focal.point@georgia.example.org", Role.FOCAL_POINT, "GEO", "Nino Beridze"),
+    # North America's requests come through the same portal (issue 4: every state of every region).
+    ("focal.point@canada.example.org", Role.FOCAL_POINT, "CAN", "Claire Tremblay"),
     ("officer@roa.example.org", Role.REGIONAL_STAFF, "ROA", "Africa regional officer"),
+    ("officer2@roa.example.org", Role.REGIONAL_STAFF, "ROA", "Africa regional officer (2)"),
     ("officer@roap.example.org", Role.REGIONAL_STAFF, "ROAP", "Asia-Pacific regional officer"),
     ("officer@rowa.example.org", Role.REGIONAL_STAFF, "ROWA", "West Asia regional officer"),
     ("officer@rolac.example.org", Role.REGIONAL_STAFF, "ROLAC", "LAC regional officer"),
