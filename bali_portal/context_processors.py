@@ -16,6 +16,11 @@ NAVIGATION = [
             Role.COUNCIL,
         },
     ),
+    (
+        "/requests/queue/",
+        _("Work queue"),
+        {Role.REGIONAL_STAFF, Role.DIVISION_STAFF, Role.COORDINATOR, Role.COUNCIL},
+    ),
     ("/registry/", _("Registry"), None),
     ("/reports/", _("Annual reports"), {Role.COORDINATOR, Role.COUNCIL}),
 ]

@@ -50,10 +50,12 @@ def test_css_and_js_stay_light():
 def test_navigation_follows_the_role(client, make_user, sees_reports):
     anonymous = b"".join(nav_links(client.get("/")))
     assert b"/requests/" not in anonymous and b"/registry/" in anonymous
-    client.force_login(make_user())
+    user = make_user()
+    client.force_login(user)
     links = b"".join(nav_links(client.get("/")))
     assert b"/requests/" in links
     assert (b"/reports/" in links) is sees_reports
+    assert (b"/requests/queue/" in links) is (not user.is_focal_point)
 
 
 def test_language_switcher_serves_chinese_and_arabic_right_to_left(client):
