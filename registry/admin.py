@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import models
+from . import models, services
 
 
 class ReferenceAdmin(admin.ModelAdmin):
@@ -27,3 +27,59 @@ class CountryAdmin(ReferenceAdmin):
     list_display = ["code", "name", "name_zh", "regional_office", "is_active"]
     list_editable = ["regional_office", "is_active"]
     list_filter = ["regional_office"]
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym", "name_zh"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so that activities naming the organization are re-indexed.
+        services.save_organization(actor=request.user, organization=obj)
+
+
+@admin.register(models.Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """Read-only: activities change through the registry's pages and import, which keep the
+    history and the search index; the admin only shows them."""
+
+    list_display = ["identifier", "title", "status", "lead_division", "is_published", "updated_at"]
+    list_filter = ["status", "modality", "lead_division", "is_published"]
+    search_fields = ["identifier", "title", "title_zh"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ActivityChange)
+class ActivityChangeAdmin(admin.ModelAdmin):
+    list_display = ["activity", "action", "changed_by", "changed_at"]
+    list_select_related = ["activity", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Solution)
+class SolutionAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "provider", "is_south_south", "is_published"]
+    list_filter = ["kind", "is_south_south"]
+    search_fields = ["title", "title_zh"]
+
+
+@admin.register(models.AssistanceSource)
+class AssistanceSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "provider", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]

@@ -1,0 +1,213 @@
+"""Exports of a filtered list: exactly its rows, in CSV, JSON, XLSX, IATI 2.03 XML and PDF."""
+
+import csv
+import io
+import json
+import re
+import zlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from lxml import etree
+from openpyxl import load_workbook
+
+from registry.records import COLUMNS
+from tests.factories import coordinator
+
+pytestmark = pytest.mark.django_db
+
+IATI_SCHEMA = (
+    Path(settings.BASE_DIR).parent / "shared/data/iati-2.03/schemas/iati-activities-schema.xsd"
+)
+FILTERS = {"thematic_area": "T13"}  # transboundary: Kailash and its phases, CBC, Tanganyika
+
+
+def listed(client, params) -> set[str]:
+    response = client.get("/api/v1/activities/", params)
+    assert response.status_code == 200
+    return {row["identifier"] for row in response.json()["results"]}
+
+
+def export(client, export_format: str, params=None):
+    response = client.get("/api/v1/activities/export/", {"format": export_format, **(params or {})})
+    assert response.status_code == 200, response.content
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def pdf_titles(data: bytes) -> list[str]:
+    """The bookmark titles of a PDF (WeasyPrint makes one per heading), streams inflated."""
+    blobs = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            blobs.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    titles = []
+    for match in re.finditer(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9a-fA-F]+>)", b"\n".join(blobs)):
+        raw = match.group(1)
+        if raw.startswith(b"("):
+            titles.append(re.sub(rb"\\(.)", rb"\1", raw[1:-1]).decode("latin-1"))
+        else:
+            titles.append(bytes.fromhex(raw[1:-1].decode()).decode("utf-16"))
+    return titles
+
+
+def test_every_format_has_exactly_the_rows_of_the_filtered_list(registry_demo, client):
+    expected = listed(client, FILTERS)
+    assert expected == {
+        "UNEP-KSLCI",
+        "UNEP-KSLCI-PREP",
+        "UNEP-KSLCI-INCEPTION",
+        "UNEP-KSLCI-IMPL1",
+        "UNEP-KSLCI-IMPL2",
+        "UNEP-CBC",
+        "UNEP-AFRICA-CHINA-TANGANYIKA",
+    }
+
+    response, body = export(client, "csv", FILTERS)
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert list(rows[0]) == COLUMNS
+    assert [row["identifier"] for row in rows].count("UNEP-CBC") == 1
+    assert {row["identifier"] for row in rows} == expected and len(rows) == len(expected)
+
+    response, body = export(client, "json", FILTERS)
+    assert response.streaming
+    items = json.loads(body)
+    assert {item["identifier"] for item in items} == expected and len(items) == len(expected)
+
+    response, body = export(client, "xlsx", FILTERS)
+    sheet = load_workbook(io.BytesIO(body), read_only=True)["activities"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == COLUMNS
+    assert {row[0] for row in values[1:]} == expected and len(values) - 1 == len(expected)
+
+    response, body = export(client, "iati", FILTERS)
+    assert response.streaming
+    document = etree.fromstring(body)
+    identifiers = [element.text for element in document.iter("iati-identifier")]
+    assert sorted(identifiers) == sorted(f"XM-DAC-41116-{code}" for code in expected)
+
+    response, body = export(client, "pdf", FILTERS)
+    assert response["Content-Type"] == "application/pdf" and body.startswith(b"%PDF")
+    titles = pdf_titles(body)
+    for activity in registry_demo.values():
+        occurrences = titles.count(activity.title)
+        assert occurrences == (1 if activity.identifier in expected else 0), activity.title
+
+
+def test_a_search_filters_the_exports_too(registry_demo, client):
+    params = {"search": "rainwater"}
+    assert listed(client, params) == {"UNEP-AFRICA-CHINA-RAINWATER"}
+    _response, body = export(client, "csv", params)
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert [row["identifier"] for row in rows] == ["UNEP-AFRICA-CHINA-RAINWATER"]
+
+
+def test_csv_cells_carry_the_record(registry_demo, client):
+    _response, body = export(client, "csv", {"identifier": "UNEP-CBC"})
+    (row,) = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+    assert row["countries"] == "CUB; DOM; HTI"
+    assert row["funding"] == "European Union | extrabudgetary | 2774805.00 | EUR"
+    assert "funding: European Union" in row["partners"]
+    assert row["title_zh"] == "加勒比生物走廊"
+    assert row["url"].endswith(registry_demo["UNEP-CBC"].get_absolute_url())
+
+
+def test_the_iati_file_validates_against_the_iati_2_03_schema(registry_demo, client):
+    _response, body = export(client, "iati")
+    schema = etree.XMLSchema(etree.parse(str(IATI_SCHEMA)))
+    document = etree.fromstring(body)
+    assert schema.validate(document), schema.error_log
+    assert document.get("version") == "2.03"
+    assert len(document) == len(registry_demo)
+
+
+def test_iati_content_percentages_funding_results_and_south_south(registry_demo, client):
+    _response, body = export(client, "iati")
+    activities = {
+        element.findtext("iati-identifier"): element
+        for element in etree.fromstring(body).iter("iati-activity")
+    }
+    for element in activities.values():
+        countries = [Decimal(e.get("percentage")) for e in element.iter("recipient-country")]
+        regions = [Decimal(e.get("percentage")) for e in element.iter("recipient-region")]
+        assert sum(countries + regions) == 100
+        for vocabulary in ("99", "98"):
+            shares = [
+                Decimal(e.get("percentage"))
+                for e in element.iter("sector")
+                if e.get("vocabulary") == vocabulary
+            ]
+            assert not shares or sum(shares) == 100
+        assert element.find("reporting-org").get("ref") == "XM-DAC-41116"
+
+    kailash = activities["XM-DAC-41116-UNEP-KSLCI"]
+    assert [e.get("code") for e in kailash.iter("recipient-country")] == ["CN", "IN", "NP"]
+    assert {e.get("code") for e in kailash.iter("sector")} >= {"T01", "T13"}
+    tag = kailash.find("tag")
+    assert (tag.get("vocabulary"), tag.get("code")) == ("99", "south_south")
+    assert tag.findtext("narrative") == "South-South cooperation"
+    roles = {(e.findtext("narrative"), e.get("role")) for e in kailash.iter("participating-org")}
+    assert ("Government of Norway", "1") in roles
+    assert ("International Centre for Integrated Mountain Development", "4") in roles
+    children = {e.get("ref") for e in kailash.iter("related-activity") if e.get("type") == "2"}
+    assert "XM-DAC-41116-UNEP-KSLCI-PREP" in children
+
+    corridor = activities["XM-DAC-41116-UNEP-CBC"]
+    transaction = corridor.find("transaction")
+    value = transaction.find("value")
+    assert (value.text, value.get("currency")) == ("2774805.00", "EUR")
+    assert transaction.find("transaction-type").get("code") == "11"
+    assert transaction.find("provider-org/narrative").text == "European Union"
+
+    tna = activities["XM-DAC-41116-UNEP-GEF-TNA"]
+    budget = tna.find("budget")
+    assert budget.find("period-start").get("iso-date") == "2009-01-01"
+    assert (budget.findtext("value"), budget.find("value").get("currency")) == (
+        "9000000.00",
+        "USD",
+    )
+    assert [e.get("code") for e in tna.iter("recipient-region")] == ["298", "798", "498"]
+
+    triangular = activities["XM-DAC-41116-UNEP-NORWAY-AFRICA-IEA"]
+    assert triangular.find("collaboration-type").get("code") == "8"
+    africa_china = activities["XM-DAC-41116-UNEP-AFRICA-CHINA"]
+    actual = {
+        i.findtext("title/narrative"): i.find("period/actual").get("value")
+        for i in africa_china.iter("indicator")
+    }
+    assert actual == {"Others trained, or gender not recorded": "200"}
+
+
+def test_the_pdf_prints_chinese_with_a_cjk_font(registry_demo, client):
+    _response, body = export(client, "pdf", {"identifier": "UNEP-KSLCI"})
+    inflated = b"".join(
+        zlib.decompress(match.group(1))
+        for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
+        if match.group(1)[:1] == b"x"
+    )
+    assert b"CJK" in body + inflated  # the embedded Noto Sans CJK subset for 冈仁波齐
+    assert pdf_titles(body).count("Kailash Sacred Landscape Conservation Initiative") == 1
+
+
+def test_exports_follow_who_sees_what(make_activity, client, client_for):
+    make_activity("PUBLIC-ONE", published=True)
+    make_activity("DRAFT-ONE", published=False)
+    _response, body = export(client, "json")
+    public = {item["identifier"] for item in json.loads(body)}
+    assert "PUBLIC-ONE" in public and "DRAFT-ONE" not in public
+    staff = client_for(coordinator())
+    _response, body = export(staff, "json")
+    assert {"PUBLIC-ONE", "DRAFT-ONE"} <= {item["identifier"] for item in json.loads(body)}
+
+
+def test_an_unknown_format_or_filter_is_refused_not_widened(client):
+    assert client.get("/api/v1/activities/export/", {"format": "doc"}).status_code == 400
+    response = client.get("/api/v1/activities/export/", {"format": "csv", "country": "XXX"})
+    assert response.status_code == 400
+    assert "country" in response.json()
