@@ -486,24 +486,27 @@ def _effect_return(request, actor, data, now, levels):
 def _effect_accept(request, actor, data, now, levels):
     errors = {}
     plan = _text(data, "response_plan", errors)
+    activities = _registry_activities(data, actor, errors)
     _raise_if(errors)
-    activity_ids = [int(pk) for pk in _codes(data.get("activities")) if str(pk).isdigit()]
     request.response_plan = plan
     request.accepted_at = now
-    linked = link_activities(request, activity_ids)
-    return Outcome(note=plan, payload={"activities": linked})
+    request.activities.add(*activities)
+    return Outcome(note=plan, payload={"activities": sorted(a.pk for a in activities)})
 
 
-def link_activities(request: Request, activity_ids: list[int]) -> list[int]:
-    """Link registry activities that answer this request (once the registry has them)."""
-    related = getattr(request, "activities", None)
-    if related is None or not activity_ids:
-        return []
-    activities = list(
-        related.model.objects.filter(pk__in=activity_ids).values_list("pk", flat=True)
-    )
-    related.add(*activities)
-    return activities
+def _registry_activities(data: dict, actor: User, errors: dict) -> list:
+    """The registry activities a division links to its response: ids of activities it can see."""
+    from registry.selectors import activities_visible_to
+
+    wanted = _codes(data.get("activities"))
+    ids = {int(value) for value in wanted if str(value).isdigit()}
+    found = list(activities_visible_to(actor).filter(pk__in=ids)) if ids else []
+    unknown = sorted(set(map(str, wanted)) - {str(activity.pk) for activity in found})
+    if unknown:
+        errors["activities"] = _("Unknown registry activities: %(ids)s.") % {
+            "ids": ", ".join(unknown)
+        }
+    return found
 
 
 def _effect_progress(request, actor, data, now, levels):

@@ -11,8 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bali_portal.accounts.models import Role
+from registry.matching import matches_for
 
 from . import selectors, services, sla
 from .filters import RequestFilterSet
@@ -27,11 +26,6 @@ from .forms import AttachmentForm, DraftForm, action_form
 from .models import Attachment, DeclineReason, Request
 from .services import RequestError
 from .workflow import ACTIONS, TERMINAL_STATES, State, actions_available
-
-try:  # The registry's matching (another part of the portal); the page works without it.
-    from registry.matching import matches_for
-except ImportError:  # pragma: no cover - depends on what is installed
-    matches_for = None
 
 PAGE_SIZE = 25
 MATCHES_TEMPLATE = "registry/_matches_panel.html"
@@ -199,14 +193,8 @@ def _timeline(request_obj: Request) -> list[dict]:
 
 
 def _matches(request_obj: Request, user) -> dict:
-    """The registry's matches panel, once the registry provides it. Possible duplicates are
-    other requests, so only those the user may see are named (``matches_for`` checks)."""
-    if matches_for is None:
-        return {}
-    try:
-        get_template(MATCHES_TEMPLATE)
-    except TemplateDoesNotExist:
-        return {}
+    """The registry's matches panel. Possible duplicates are other requests, so only those
+    the user may see are named (``matches_for`` checks)."""
     return {"matches_template": MATCHES_TEMPLATE, "matches": matches_for(request_obj, user=user)}
 
 
