@@ -1,0 +1,914 @@
+"""Every figure of the annual report, computed in the database with grouped queries.
+
+One function per section of the report (issue 6; plan §24(b), §29(c), §31(a, h), §32). Each
+returns plain JSON data (numbers, codes, and labels in the active language), which the run keeps
+as its snapshot. Nothing here loops over requests, events or activities in Python: every figure
+is a ``COUNT``/``SUM``/``AVG`` or a percentile over a grouped query, so the number of queries
+and the memory used stay the same however many records the year holds (pinned by
+``tests/reporting/test_query_counts.py``). Lists of quotations are sliced in the database.
+
+Definitions (printed in the report as well):
+
+- *received in a year*: submitted in that calendar year (UTC); drafts never count.
+- handling figures follow the requests received in the year to where they stand at
+  ``as_of`` (the moment the figures were computed).
+- *on time*: a step done by its due date (``done_at <= due_at``, the service-level clocks of
+  ``requests_app.sla``); *overdue*: still waiting past its due date, as ``sla.overdue_q``.
+- results count the requests *completed* in the year and the registry activities completed in
+  it; an activity that answers a request completed the same year is counted once, through the
+  request.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from math import ceil, floor
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    DurationField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+
+from registry.models import (
+    MEA,
+    Activity,
+    ActivityCountry,
+    ActivityStatus,
+    Country,
+    CrossCuttingIssue,
+    Division,
+    FundingLine,
+    FundingSourceKind,
+    Modality,
+    RegionalOffice,
+    SupportType,
+    ThematicArea,
+    localized,
+)
+from requests_app.models import (
+    DeclineReason,
+    Evaluation,
+    Request,
+    Scope,
+    ServiceLevel,
+    SouthSouthInterest,
+)
+from requests_app.sla import CLOCKED_STATES
+from requests_app.workflow import OPEN_STATES, State
+
+# Registry activities that answer a need: under way or done (not in the pipeline, not cancelled).
+RESPONDING_STATUSES = (ActivityStatus.ONGOING, ActivityStatus.COMPLETED)
+GENDER_ISSUE = "X13"  # §20(a)(13): gender mainstreaming in environmental policy
+QUOTES = 8
+LESSONS = 12
+NARRATIVES = 8
+OUTPUTS = 10
+TOP_THEMES = 3
+
+
+@dataclass(frozen=True)
+class Period:
+    """The report's year, and the moment its figures are taken (``as_of``)."""
+
+    year: int
+    as_of: datetime
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, 1, 1, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        return datetime(self.year + 1, 1, 1, tzinfo=UTC)
+
+    @property
+    def previous_start(self) -> datetime:
+        return datetime(self.year - 1, 1, 1, tzinfo=UTC)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 12, 31)
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont(f) WITHIN GROUP (ORDER BY x)``: linear interpolation."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        if not 0 <= fraction <= 1:
+            raise ValueError("a percentile is a fraction from 0 to 1")
+        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+
+def money(value) -> str:
+    """A sum of money as JSON: a string with two decimals, exact."""
+    return str((value or Decimal(0)).quantize(Decimal("0.01")))
+
+
+def days(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 86400, 6)
+
+
+def _label(row: dict, prefix: str = "") -> str:
+    return localized(row[f"{prefix}name"], row[f"{prefix}name_zh"])
+
+
+class References:
+    """The coded reference lists, each read once, with labels in the active language."""
+
+    def __init__(self):
+        def load(model):
+            return {
+                row["code"]: {"code": row["code"], "label": _label(row)}
+                for row in model.objects.order_by("sort_order", "code").values(
+                    "code", "name", "name_zh"
+                )
+            }
+
+        self.offices = load(RegionalOffice)
+        self.divisions = load(Division)
+        self.themes = load(ThematicArea)
+        self.issues = load(CrossCuttingIssue)
+        self.meas = load(MEA)
+        self.support_types = load(SupportType)
+        self.source_kinds = load(FundingSourceKind)
+
+    @staticmethod
+    def choices(choices) -> dict:
+        return {value: {"code": value, "label": str(label)} for value, label in choices}
+
+
+def _by(rows, key: str) -> dict:
+    return {row[key]: row for row in rows}
+
+
+def _cohort(start: datetime, end: datetime) -> QuerySet[Request]:
+    """Requests received (submitted) in ``[start, end)``; drafts have no submission date."""
+    return Request.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+
+
+def _completed_requests(period: Period) -> QuerySet[Request]:
+    return Request.objects.filter(completed_at__gte=period.start, completed_at__lt=period.end)
+
+
+def _activities_completed(period: Period) -> QuerySet[Activity]:
+    return Activity.objects.annotate(ended=Coalesce("actual_end", "planned_end")).filter(
+        status=ActivityStatus.COMPLETED, ended__gte=period.first_day, ended__lte=period.last_day
+    )
+
+
+def _answers_a_completed_request(period: Period) -> Exists:
+    """The activity answers a request completed in the year (its results are the request's)."""
+    return Exists(
+        Request.activities.through.objects.filter(
+            activity_id=OuterRef("pk"),
+            request__completed_at__gte=period.start,
+            request__completed_at__lt=period.end,
+        )
+    )
+
+
+def _funding_lines(years: tuple[int, ...]) -> QuerySet[FundingLine]:
+    """Funding lines of these years, each with its value in US dollars (``value_usd``) when known.
+
+    A line without a year counts in the year its activity started. Its dollar value is the
+    recorded equivalent, or the amount itself for a line in dollars; otherwise unknown (the
+    report shows those lines apart, in their currency, rather than guess a rate).
+    """
+    return FundingLine.objects.annotate(
+        funding_year=Coalesce(
+            "year",
+            ExtractYear(Coalesce("activity__actual_start", "activity__planned_start")),
+            output_field=IntegerField(),
+        ),
+        value_usd=Coalesce(
+            "amount_usd",
+            Case(When(currency="USD", then=F("amount"))),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    ).filter(funding_year__in=years)
+
+
+def _through(relation) -> tuple[type, str]:
+    """The through model of a many-to-many field of Request, and its column to the target."""
+    through = relation.through
+    column = next(
+        field.attname
+        for field in through._meta.get_fields()
+        if getattr(field, "related_model", None) is relation.field.related_model
+    )
+    return through, column
+
+
+def _overdue(period: Period, prefix: str = "") -> Q:
+    """Past the due date of the step the request waits for (as ``requests_app.sla.overdue_q``)."""
+    return Q(**{f"{prefix}state__in": CLOCKED_STATES, f"{prefix}due_at__lt": period.as_of})
+
+
+def _without_response(period: Period, matched, prefix: str = "") -> Q:
+    """Demand without a response: declined, referred or overdue; or never taken up by a division
+    with no registry activity answering it. A request the country withdrew is no gap."""
+    return ~Q(**{f"{prefix}state": State.WITHDRAWN}) & (
+        Q(**{f"{prefix}state__in": (State.DECLINED, State.REFERRED)})
+        | _overdue(period, prefix)
+        | (Q(**{f"{prefix}accepted_at__isnull": True}) & ~matched)
+    )
+
+
+# --- 1. Requests received -------------------------------------------------------------------
+
+
+def received(period: Period, refs: References) -> dict:
+    both_years = _cohort(period.previous_start, period.end)
+    current = Q(submitted_at__gte=period.start)
+    previous = Q(submitted_at__lt=period.start)
+    counts = {
+        "current": Count("pk", filter=current),
+        "previous": Count("pk", filter=previous),
+    }
+    total = both_years.aggregate(**counts)
+    offices = _by(
+        both_years.values("regional_office_id").annotate(**counts).order_by(), "regional_office_id"
+    )
+    countries = (
+        both_years.values("country_id", "country__name", "country__name_zh")
+        .annotate(**counts)
+        .order_by("-current", "-previous", "country__name")
+    )
+
+    def through_counts(relation, reference: dict) -> list[dict]:
+        through, column = _through(relation)
+        rows = _by(
+            through.objects.filter(
+                request__submitted_at__gte=period.previous_start,
+                request__submitted_at__lt=period.end,
+            )
+            .values(column)
+            .annotate(
+                current=Count("pk", filter=Q(request__submitted_at__gte=period.start)),
+                previous=Count("pk", filter=Q(request__submitted_at__lt=period.start)),
+            )
+            .order_by(),
+            column,
+        )
+        return [
+            {
+                **item,
+                "current": rows.get(code, {}).get("current", 0),
+                "previous": rows.get(code, {}).get("previous", 0),
+            }
+            for code, item in reference.items()
+        ]
+
+    return {
+        "total": {"current": total["current"], "previous": total["previous"]},
+        "by_office": [
+            {
+                **office,
+                "current": offices.get(code, {}).get("current", 0),
+                "previous": offices.get(code, {}).get("previous", 0),
+            }
+            for code, office in refs.offices.items()
+        ],
+        "by_country": [
+            {
+                "code": row["country_id"],
+                "label": _label(row, "country__"),
+                "current": row["current"],
+                "previous": row["previous"],
+            }
+            for row in countries
+        ],
+        "by_theme": through_counts(Request.thematic_areas, refs.themes),
+        "by_issue": through_counts(Request.cross_cutting_issues, refs.issues),
+        "by_support_type": through_counts(Request.support_types, refs.support_types),
+        "by_mea": through_counts(Request.meas, refs.meas),
+    }
+
+
+# --- 2. How requests were handled -----------------------------------------------------------
+
+# (clock, when the step was done) — elapsed time is counted from submission.
+ELAPSED = (
+    ("acknowledge", "acknowledged_at"),
+    ("decision", "decided_at"),
+    ("completion", "completed_at"),
+)
+FRACTIONS = {"median": 0.5, "p90": 0.9}
+
+
+def _percentile_by_slicing(queryset, expression, count: int, fraction: float):
+    """``percentile_cont`` without the database's help: read only the one or two values around
+    the position in the ordered list (an ``OFFSET``/``LIMIT`` slice), never every row."""
+    position = fraction * (count - 1)
+    low, high = floor(position), ceil(position)
+    values = list(
+        queryset.annotate(elapsed=expression)
+        .order_by("elapsed", "pk")
+        .values_list("elapsed", flat=True)[low : high + 1]
+    )
+    if not values:
+        return None
+    return values[0] + (values[-1] - values[0]) * (position - low)
+
+
+def _elapsed_percentiles(cohort: QuerySet[Request]) -> list[dict]:
+    def elapsed(field):
+        return F(field) - F("submitted_at")
+
+    def done(field):
+        return Q(**{f"{field}__isnull": False})
+
+    counts = {f"{key}_n": Count("pk", filter=done(field)) for key, field in ELAPSED}
+    if connection.vendor == "postgresql":
+        percentiles = {
+            f"{key}_{name}": PercentileCont(
+                elapsed(field), fraction, filter=done(field), output_field=DurationField()
+            )
+            for key, field in ELAPSED
+            for name, fraction in FRACTIONS.items()
+        }
+        figures = cohort.aggregate(**counts, **percentiles)
+    else:
+        figures = cohort.aggregate(**counts)
+        for key, field in ELAPSED:
+            count = figures[f"{key}_n"]
+            for name, fraction in FRACTIONS.items():
+                figures[f"{key}_{name}"] = (
+                    _percentile_by_slicing(
+                        cohort.filter(done(field)), elapsed(field), count, fraction
+                    )
+                    if count
+                    else None
+                )
+    return [
+        {
+            "code": key,
+            "count": figures[f"{key}_n"],
+            "median_days": days(figures[f"{key}_median"]),
+            "p90_days": days(figures[f"{key}_p90"]),
+        }
+        for key, _field in ELAPSED
+    ]
+
+
+def _clock(prefix: str, done_field: str, due_field: str, waiting_state: str, period: Period):
+    """Steps of one service-level clock: done on time, done late, and overdue (still waiting
+    past the due date at ``as_of``)."""
+    return {
+        f"{prefix}_met": Count(
+            "pk", filter=Q(**{f"{done_field}__isnull": False, f"{done_field}__lte": F(due_field)})
+        ),
+        f"{prefix}_late": Count("pk", filter=Q(**{f"{done_field}__gt": F(due_field)})),
+        f"{prefix}_overdue": Count(
+            "pk",
+            filter=Q(
+                state=waiting_state,
+                **{f"{done_field}__isnull": True, f"{due_field}__lt": period.as_of},
+            ),
+        ),
+    }
+
+
+def handling(period: Period, refs: References) -> dict:
+    cohort = _cohort(period.start, period.end)
+    outcomes = cohort.aggregate(
+        received=Count("pk"),
+        routed=Count("pk", filter=Q(routed_at__isnull=False)),
+        declined=Count("pk", filter=Q(state=State.DECLINED)),
+        referred=Count("pk", filter=Q(state=State.REFERRED)),
+        withdrawn=Count("pk", filter=Q(state=State.WITHDRAWN)),
+        completed=Count("pk", filter=Q(state__in=(State.COMPLETED, State.CLOSED))),
+        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+    )
+    reasons = _by(
+        cohort.filter(state=State.DECLINED)
+        .values("decline_reason")
+        .annotate(count=Count("pk"))
+        .order_by(),
+        "decline_reason",
+    )
+    office_clocks = {
+        **_clock("ack", "acknowledged_at", "acknowledge_due_at", State.SUBMITTED, period),
+        **_clock("decision", "decided_at", "decision_due_at", State.UNDER_REVIEW, period),
+    }
+    offices = _by(
+        cohort.values("regional_office_id").annotate(**office_clocks).order_by(),
+        "regional_office_id",
+    )
+    division_clock = _clock("accept", "accepted_at", "acceptance_due_at", State.ROUTED, period)
+    divisions = _by(
+        cohort.filter(lead_division__isnull=False)
+        .values("lead_division_id")
+        .annotate(**division_clock)
+        .order_by(),
+        "lead_division_id",
+    )
+    reason_labels = refs.choices(DeclineReason.choices)
+    levels = ServiceLevel.current()
+    return {
+        "service_levels": {
+            "acknowledge_days": levels.acknowledge_days,
+            "decision_days": levels.decision_days,
+            "acceptance_days": levels.acceptance_days,
+        },
+        "outcomes": outcomes,
+        "declined_by_reason": [
+            {**label, "count": reasons.get(code, {}).get("count", 0)}
+            for code, label in reason_labels.items()
+        ],
+        "elapsed": _elapsed_percentiles(cohort),
+        "sla_by_office": [
+            {**office, **{key: offices.get(code, {}).get(key, 0) for key in office_clocks}}
+            for code, office in refs.offices.items()
+        ],
+        "sla_by_division": [
+            {**division, **{key: divisions.get(code, {}).get(key, 0) for key in division_clock}}
+            for code, division in refs.divisions.items()
+        ],
+    }
+
+
+# --- 3. Measurable results ------------------------------------------------------------------
+
+GENDERS = ("female", "male", "other")
+
+
+def _trained(prefix: str = "", **extra) -> dict:
+    sums = {
+        gender: Sum(f"{prefix}people_trained_{gender}", default=0, **extra) for gender in GENDERS
+    }
+    sums["institutions"] = Sum(f"{prefix}institutions_supported", default=0, **extra)
+    return sums
+
+
+def results(period: Period, refs: References) -> dict:
+    completed = _completed_requests(period)
+    requests = completed.aggregate(
+        count=Count("pk"),
+        outputs=Count("pk", filter=~Q(outputs="")),
+        **_trained(),
+    )
+    done = _activities_completed(period)
+    separate = ~_answers_a_completed_request(period)
+    activities = done.aggregate(
+        completed=Count("pk"),
+        count=Count("pk", filter=separate),
+        outputs=Count("pk", filter=Q(separate) & ~Q(outputs="")),
+        **_trained(filter=separate),
+    )
+    countries = Country.objects.filter(
+        Exists(completed.filter(country_id=OuterRef("pk")))
+        | Exists(
+            ActivityCountry.objects.filter(
+                country_id=OuterRef("pk"), activity_id__in=done.values("pk")
+            )
+        )
+    ).count()
+    offices = _by(
+        completed.values("regional_office_id").annotate(count=Count("pk"), **_trained()).order_by(),
+        "regional_office_id",
+    )
+    outputs = (
+        completed.exclude(outputs="")
+        .order_by("-completed_at", "-pk")
+        .values("reference", "outputs", "country__name", "country__name_zh")[:OUTPUTS]
+    )
+    empty = {"count": 0, **dict.fromkeys((*GENDERS, "institutions"), 0)}
+    return {
+        "requests": requests,
+        "activities": activities,
+        "countries_reached": countries,
+        "by_office": [
+            {**office, **{key: offices.get(code, empty)[key] for key in empty}}
+            for code, office in refs.offices.items()
+        ],
+        "outputs": [
+            {
+                "reference": row["reference"],
+                "country": _label(row, "country__"),
+                "text": row["outputs"],
+            }
+            for row in outputs
+        ],
+    }
+
+
+# --- 4. Resources mobilized and costs -------------------------------------------------------
+
+
+def resources(period: Period, refs: References) -> dict:
+    both_years = _funding_lines((period.year, period.year - 1))
+    totals = both_years.aggregate(
+        current=Sum("value_usd", filter=Q(funding_year=period.year), default=Decimal(0)),
+        previous=Sum("value_usd", filter=Q(funding_year=period.year - 1), default=Decimal(0)),
+        lines=Count("pk", filter=Q(funding_year=period.year)),
+    )
+    lines = _funding_lines((period.year,))
+    sums = {
+        "lines": Count("pk"),
+        "usd": Sum("value_usd", default=Decimal(0)),
+        "unconverted": Count("pk", filter=Q(value_usd__isnull=True)),
+    }
+    kinds = _by(lines.values("source_kind_id").annotate(**sums).order_by(), "source_kind_id")
+    funders = (
+        lines.values("funder_id", "funder__name", "funder__name_zh", "funder__acronym")
+        .annotate(**sums)
+        .order_by("-usd", "funder__name")
+    )
+    divisions = _by(
+        lines.values("activity__lead_division_id").annotate(**sums).order_by(),
+        "activity__lead_division_id",
+    )
+    unconverted = (
+        lines.filter(value_usd__isnull=True)
+        .values("currency")
+        .annotate(lines=Count("pk"), amount=Sum("amount"))
+        .order_by("currency")
+    )
+    costs = _by(
+        _completed_requests(period)
+        .filter(lead_division__isnull=False)
+        .values("lead_division_id")
+        .annotate(
+            count=Count("pk"),
+            reported=Count("pk", filter=Q(cost_usd__isnull=False)),
+            cost=Sum("cost_usd", default=Decimal(0)),
+        )
+        .order_by(),
+        "lead_division_id",
+    )
+
+    def funding_row(item, row):
+        row = row or {"lines": 0, "usd": Decimal(0), "unconverted": 0}
+        return {
+            **item,
+            "lines": row["lines"],
+            "usd": money(row["usd"]),
+            "unconverted": row["unconverted"],
+        }
+
+    return {
+        "total": {
+            "current": money(totals["current"]),
+            "previous": money(totals["previous"]),
+            "lines": totals["lines"],
+        },
+        "by_source_kind": [
+            funding_row(kind, kinds.get(code)) for code, kind in refs.source_kinds.items()
+        ],
+        "by_funder": [
+            funding_row(
+                {
+                    "code": row["funder__acronym"] or "",
+                    "label": localized(row["funder__name"], row["funder__name_zh"]),
+                },
+                row,
+            )
+            for row in funders
+        ],
+        "by_division": [
+            funding_row(division, divisions.get(code)) for code, division in refs.divisions.items()
+        ],
+        "unconverted": [
+            {"currency": row["currency"], "lines": row["lines"], "amount": money(row["amount"])}
+            for row in unconverted
+        ],
+        "division_costs": [
+            {
+                **division,
+                "count": costs.get(code, {}).get("count", 0),
+                "reported": costs.get(code, {}).get("reported", 0),
+                "cost": money(costs.get(code, {}).get("cost")),
+            }
+            for code, division in refs.divisions.items()
+        ],
+    }
+
+
+# --- 5. Needs, priorities and gaps ----------------------------------------------------------
+
+
+def _top(pairs: list[tuple[int, int, str]], reference: dict) -> list[str]:
+    """The most requested themes: by count, then in the plan's order."""
+    return [reference[code]["label"] for _n, _order, code in sorted(pairs)[:TOP_THEMES]]
+
+
+def needs(period: Period, refs: References) -> dict:
+    cohort = _cohort(period.start, period.end)
+    through, column = _through(Request.thematic_areas)
+    theme_rows = through.objects.filter(
+        request__submitted_at__gte=period.start, request__submitted_at__lt=period.end
+    )
+    order = {code: index for index, code in enumerate(refs.themes)}
+
+    def theme_pairs(group: str) -> dict:
+        pairs: dict = {}
+        for row in (
+            theme_rows.values(group, column).annotate(count=Count("pk")).order_by()
+        ):  # one row per (group, theme): bounded by the reference lists, not by the requests
+            pairs.setdefault(row[group], []).append(
+                (-row["count"], order[row[column]], row[column])
+            )
+        return pairs
+
+    office_themes = theme_pairs("request__regional_office_id")
+    country_themes = theme_pairs("request__country_id")
+    office_counts = _by(
+        cohort.values("regional_office_id").annotate(count=Count("pk")).order_by(),
+        "regional_office_id",
+    )
+
+    # A registry activity under way or done, in the request's country, on one of its themes.
+    matched_request = Exists(
+        ActivityCountry.objects.filter(
+            country_id=OuterRef("country_id"),
+            activity__status__in=RESPONDING_STATUSES,
+            activity__thematic_areas__requests=OuterRef("pk"),
+        )
+    )
+    gap_counts = {
+        "count": Count("pk"),
+        "withdrawn": Count("pk", filter=Q(state=State.WITHDRAWN)),
+        "declined": Count("pk", filter=Q(state=State.DECLINED)),
+        "referred": Count("pk", filter=Q(state=State.REFERRED)),
+        "overdue": Count("pk", filter=_overdue(period)),
+        "unmatched": Count("pk", filter=~matched_request),
+        "without_response": Count("pk", filter=_without_response(period, matched_request)),
+    }
+    countries = (
+        cohort.values("country_id", "country__name", "country__name_zh")
+        .annotate(**gap_counts)
+        .order_by("-count", "country__name")
+    )
+    # The same, per theme: an activity on *that* theme in the request's country.
+    matched_theme = Exists(
+        ActivityCountry.objects.filter(
+            country_id=OuterRef("request__country_id"),
+            activity__status__in=RESPONDING_STATUSES,
+            activity__thematic_areas=OuterRef(column),
+        )
+    )
+    prefix = "request__"
+    themes = _by(
+        theme_rows.values(column)
+        .annotate(
+            count=Count("pk"),
+            withdrawn=Count("pk", filter=Q(request__state=State.WITHDRAWN)),
+            declined=Count("pk", filter=Q(request__state=State.DECLINED)),
+            referred=Count("pk", filter=Q(request__state=State.REFERRED)),
+            overdue=Count("pk", filter=_overdue(period, prefix)),
+            unmatched=Count("pk", filter=~matched_theme),
+            without_response=Count("pk", filter=_without_response(period, matched_theme, prefix)),
+        )
+        .order_by(),
+        column,
+    )
+    gap_keys = ("withdrawn", "declined", "referred", "overdue", "unmatched", "without_response")
+    return {
+        "by_office": [
+            {
+                **office,
+                "count": office_counts.get(code, {}).get("count", 0),
+                "top_themes": _top(office_themes.get(code, []), refs.themes),
+            }
+            for code, office in refs.offices.items()
+        ],
+        "by_country": [
+            {
+                "code": row["country_id"],
+                "label": _label(row, "country__"),
+                "count": row["count"],
+                "top_themes": _top(country_themes.get(row["country_id"], []), refs.themes),
+                **{key: row[key] for key in gap_keys},
+            }
+            for row in countries
+        ],
+        "gaps_by_theme": [
+            {
+                **theme,
+                "count": themes[code]["count"],
+                **{key: themes[code][key] for key in gap_keys},
+            }
+            for code, theme in refs.themes.items()
+            if code in themes
+        ],
+    }
+
+
+# --- 6. Recipient governments' assessments --------------------------------------------------
+
+
+def assessments(period: Period, refs: References) -> dict:
+    evaluations = Evaluation.objects.filter(
+        evaluated_at__gte=period.start, evaluated_at__lt=period.end
+    )
+    figures = {
+        "count": Count("pk"),
+        "rating_sum": Sum("rating", default=0),
+        "average": Avg("rating", output_field=FloatField()),
+        "retained": Count("pk", filter=Q(capacity_retained=True)),
+        "not_retained": Count("pk", filter=Q(capacity_retained=False)),
+    }
+    overall = evaluations.aggregate(**figures)
+    ratings = _by(evaluations.values("rating").annotate(count=Count("pk")).order_by(), "rating")
+    scopes = _by(
+        evaluations.values("request__scope").annotate(**figures).order_by(), "request__scope"
+    )
+    offices = _by(
+        evaluations.values("request__regional_office_id").annotate(**figures).order_by(),
+        "request__regional_office_id",
+    )
+    quotes = (
+        evaluations.exclude(comments="")
+        .order_by("-evaluated_at", "-pk")
+        .values(
+            "comments",
+            "rating",
+            "request__reference",
+            "request__country__name",
+            "request__country__name_zh",
+        )[:QUOTES]
+    )
+    empty = {"count": 0, "rating_sum": 0, "average": None, "retained": 0, "not_retained": 0}
+
+    def row(item, values):
+        values = values or empty
+        return {**item, **{key: values[key] for key in empty}}
+
+    return {
+        "overall": row({}, overall),
+        "by_rating": [
+            {"code": rating, "count": ratings.get(rating, {}).get("count", 0)}
+            for rating in range(1, 6)
+        ],
+        "by_scope": [
+            row(scope, scopes.get(code)) for code, scope in refs.choices(Scope.choices).items()
+        ],
+        "by_office": [row(office, offices.get(code)) for code, office in refs.offices.items()],
+        "quotes": [
+            {
+                "text": quote["comments"],
+                "rating": quote["rating"],
+                "reference": quote["request__reference"],
+                "country": _label(quote, "request__country__"),
+            }
+            for quote in quotes
+        ],
+    }
+
+
+# --- 7. South-South and triangular cooperation, and gender ----------------------------------
+
+
+def cooperation(period: Period, refs: References) -> dict:
+    cohort = _cohort(period.start, period.end)
+    interest = _by(
+        cohort.values("south_south_interest").annotate(count=Count("pk")).order_by(),
+        "south_south_interest",
+    )
+    through, column = _through(Request.cross_cutting_issues)
+    gender = cohort.aggregate(
+        received=Count("pk"),
+        considerations=Count("pk", filter=~Q(gender_considerations="")),
+        gender_issue=Count(
+            "pk",
+            filter=Exists(
+                through.objects.filter(request_id=OuterRef("pk"), **{column: GENDER_ISSUE})
+            ),
+        ),
+    )
+    active = (
+        Activity.objects.annotate(
+            began=Coalesce("actual_start", "planned_start"),
+            ended=Coalesce("actual_end", "planned_end"),
+        )
+        .filter(status__in=RESPONDING_STATUSES, began__lte=period.last_day)
+        .filter(Q(ended__isnull=True) | Q(ended__gte=period.first_day))
+    )
+    active_by_modality = _by(
+        active.values("modality").annotate(count=Count("pk")).order_by(), "modality"
+    )
+    trained = _by(
+        _activities_completed(period)
+        .values("modality")
+        .annotate(completed=Count("pk"), **_trained())
+        .order_by(),
+        "modality",
+    )
+    funding = _by(
+        _funding_lines((period.year,))
+        .values("activity__modality")
+        .annotate(usd=Sum("value_usd", default=Decimal(0)), lines=Count("pk"))
+        .order_by(),
+        "activity__modality",
+    )
+    empty = {"completed": 0, "institutions": 0, **dict.fromkeys(GENDERS, 0)}
+    return {
+        "interest": [
+            {**item, "count": interest.get(code, {}).get("count", 0)}
+            for code, item in refs.choices(SouthSouthInterest.choices).items()
+        ],
+        "by_modality": [
+            {
+                **item,
+                "active": active_by_modality.get(code, {}).get("count", 0),
+                **{key: trained.get(code, empty)[key] for key in empty},
+                "usd": money(funding.get(code, {}).get("usd")),
+                "lines": funding.get(code, {}).get("lines", 0),
+            }
+            for code, item in refs.choices(Modality.choices).items()
+        ],
+        "gender": gender,
+    }
+
+
+# --- 8. Lessons learned ---------------------------------------------------------------------
+
+
+def lessons(period: Period, refs: References) -> dict:
+    completed = _completed_requests(period).exclude(lessons="")
+    narratives = _activities_completed(period).exclude(results_narrative="")
+    counts = {
+        "requests": completed.count(),
+        "activities": narratives.count(),
+    }
+    from_requests = completed.order_by("-completed_at", "-pk").values(
+        "reference", "lessons", "lead_division_id", "country__name", "country__name_zh"
+    )[:LESSONS]
+    from_activities = narratives.order_by("-ended", "-pk").values(
+        "identifier", "title", "title_zh", "results_narrative"
+    )[:NARRATIVES]
+    return {
+        "counts": counts,
+        "from_requests": [
+            {
+                "reference": row["reference"],
+                "country": _label(row, "country__"),
+                "division": row["lead_division_id"] or "",
+                "text": row["lessons"],
+            }
+            for row in from_requests
+        ],
+        "from_activities": [
+            {
+                "identifier": row["identifier"],
+                "title": localized(row["title"], row["title_zh"]),
+                "text": row["results_narrative"],
+            }
+            for row in from_activities
+        ],
+    }
+
+
+# The sections, in the report's order: (key, function).
+SECTIONS = (
+    ("received", received),
+    ("handling", handling),
+    ("results", results),
+    ("resources", resources),
+    ("needs", needs),
+    ("assessments", assessments),
+    ("cooperation", cooperation),
+    ("lessons", lessons),
+)
+
+
+def compute_snapshot(year: int, as_of: datetime, on_section=None) -> dict:
+    """Every figure of the report for ``year``, as JSON data, in the active language.
+
+    ``on_section(index, key)`` is called after each section (progress reporting).
+    """
+    period = Period(year=year, as_of=as_of)
+    refs = References()
+    snapshot = {"year": year, "previous_year": year - 1, "as_of": as_of.isoformat()}
+    for index, (key, section) in enumerate(SECTIONS):
+        snapshot[key] = section(period, refs)
+        if on_section:
+            on_section(index, key)
+    return snapshot

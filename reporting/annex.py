@@ -1,0 +1,99 @@
+"""The records behind the results, listed in full in the XLSX annex.
+
+Read with ``iterator()`` in chunks and written row by row, so a year with many records takes no
+more memory than a small one. Only what was completed by the moment the figures were taken is
+listed, so the annex agrees with the figures of the run.
+"""
+
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+
+from .aggregation import Period, _activities_completed, _completed_requests
+from .document import INT, TEXT, USD, Column
+from .render.xlsx import Annex
+
+CHUNK = 500
+
+
+def completed_requests(period: Period) -> Annex:
+    rows = (
+        _completed_requests(period)
+        .filter(completed_at__lte=period.as_of)
+        .annotate(completed_on=TruncDate("completed_at"))
+        .order_by("completed_at", "pk")
+        .values_list(
+            "reference",
+            "country_id",
+            "regional_office_id",
+            "lead_division_id",
+            "completed_on",
+            "people_trained_female",
+            "people_trained_male",
+            "people_trained_other",
+            "institutions_supported",
+            "cost_usd",
+            "outputs",
+            "lessons",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    return Annex(
+        _("Annex A. Requests completed"),
+        [
+            Column(_("Reference")),
+            Column(_("Country")),
+            Column(_("Regional office")),
+            Column(_("Lead division")),
+            Column(_("Completed")),
+            Column(_("Women trained"), INT),
+            Column(_("Men trained"), INT),
+            Column(_("Others trained"), INT),
+            Column(_("Institutions supported"), INT),
+            Column(_("Cost reported (US$)"), USD),
+            Column(_("Outputs"), TEXT),
+            Column(_("Lessons learned"), TEXT),
+        ],
+        rows,
+    )
+
+
+def completed_activities(period: Period) -> Annex:
+    rows = (
+        _activities_completed(period)
+        .order_by("ended", "pk")
+        .values_list(
+            "identifier",
+            "title",
+            "lead_division_id",
+            "modality",
+            "ended",
+            "people_trained_female",
+            "people_trained_male",
+            "people_trained_other",
+            "institutions_supported",
+            "outputs",
+            "results_narrative",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    return Annex(
+        _("Annex B. Activities completed"),
+        [
+            Column(_("Identifier")),
+            Column(_("Title")),
+            Column(_("Lead division")),
+            Column(_("Modality")),
+            Column(_("Completed")),
+            Column(_("Women trained"), INT),
+            Column(_("Men trained"), INT),
+            Column(_("Others trained"), INT),
+            Column(_("Institutions supported"), INT),
+            Column(_("Outputs"), TEXT),
+            Column(_("Results"), TEXT),
+        ],
+        rows,
+    )
+
+
+def annexes(period: Period) -> list[Annex]:
+    return [completed_requests(period), completed_activities(period)]

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from .. import document
+from ..models import FILE_KINDS, ReportRun
+
+
+class RunInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class HeadlineSerializer(serializers.Serializer):
+    indicator = serializers.CharField(source="key")
+    label = serializers.CharField()
+    value = serializers.CharField(source="shown")
+    previous_year = serializers.CharField(source="shown_previous")
+
+
+class ReportRunSerializer(serializers.ModelSerializer):
+    requested_by = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
+    headline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportRun
+        fields = [
+            "id",
+            "year",
+            "language",
+            "status",
+            "progress",
+            "error",
+            "attempts",
+            "origin",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "files",
+            "headline",
+        ]
+        read_only_fields = fields
+
+    def get_requested_by(self, run) -> str | None:
+        return run.requested_by.email if run.requested_by else None
+
+    def get_files(self, run) -> dict[str, str]:
+        """The download address of each file, once the run is done."""
+        if not run.is_done:
+            return {}
+        request = self.context.get("request")
+        urls = {
+            kind: reverse("api-report-download", kwargs={"pk": run.pk, "kind": kind})
+            for kind in FILE_KINDS
+        }
+        if request is not None:
+            urls = {kind: request.build_absolute_uri(url) for kind, url in urls.items()}
+        return urls
+
+    def get_headline(self, run) -> list[dict]:
+        """The headline figures (as the CSV has them), once the run is done."""
+        if not run.is_done or not self.context.get("with_headline"):
+            return []
+        return HeadlineSerializer(document.headlines(run.snapshot), many=True).data

@@ -1,0 +1,44 @@
+"""``generate_annual_report --year YYYY``: produce the annual report of a year, here and now."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reporting import services
+from reporting.tasks import generate_annual_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Produce the Executive Director's annual report on the Bali Strategic Plan for a year "
+        "(PDF, XLSX annex and CSV of headline figures), recorded as a report run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="the calendar year reported on")
+        parser.add_argument(
+            "--language", default=None, help="the report's language (default: the portal's)"
+        )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="hand the run to the Celery workers instead of producing it in this process",
+        )
+
+    def handle(self, *args, year, language, queue, **options):
+        try:
+            run = services.create_command_run(year=year, language=language)
+        except services.ReportError as error:
+            raise CommandError(
+                "; ".join(f"{name}: {message}" for name, message in error.errors.items())
+            ) from None
+        if queue:
+            generate_annual_report.delay(run.pk)
+            self.stdout.write(f"Report run {run.pk} for {run.year} is queued.")
+            return
+        try:
+            run = services.produce_report(run.pk)
+        except Exception as error:
+            services.record_failure(run.pk, error, final=True)
+            raise CommandError(f"Report run {run.pk} failed: {error}") from error
+        self.stdout.write(self.style.SUCCESS(f"Report run {run.pk} for {run.year} is done."))
+        for kind in ("pdf", "xlsx", "csv"):
+            self.stdout.write(f"  {kind}: {run.file_for(kind).path}")

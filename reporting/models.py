@@ -1,0 +1,127 @@
+"""Runs of the Executive Director's annual report (plan §24(b), §29(c), §31(a, h), §32).
+
+A run is the record of one report: which year, in which language, who asked, how far the work
+has come, the figures (``snapshot``) and the three files. The figures are computed once and
+kept, so a run always shows the same numbers however the data change afterwards; the files are
+written under a temporary name and renamed when complete, so a half-written file is never
+offered.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+FIRST_YEAR = 2005  # the plan was adopted in 2005 (UNEP/GC.23/6/Add.1)
+LAST_YEAR = 2100
+
+
+class ReportRunQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING])
+
+
+class ReportRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Origin(models.TextChoices):
+        PERSON = "person", _("Started by a person")
+        SCHEDULE = "schedule", _("Started by the January schedule")
+        COMMAND = "command", _("Started from the command line")
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    origin = models.CharField(
+        _("started by"), max_length=20, choices=Origin.choices, default=Origin.PERSON
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    # How many times a worker has started on it: 1 normally, more after a crash or a retry.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    snapshot = models.JSONField(_("figures"), null=True, blank=True, editable=False)
+    pdf = models.FileField(_("PDF report"), max_length=300, blank=True, editable=False)
+    xlsx = models.FileField(_("XLSX annex"), max_length=300, blank=True, editable=False)
+    csv = models.FileField(_("CSV of headline figures"), max_length=300, blank=True, editable=False)
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("annual report run")
+        verbose_name_plural = _("annual report runs")
+        indexes = [models.Index(fields=["status", "created_at"], name="report_run_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]),
+                name="report_run_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="report_run_progress_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="report_run_year_in_range",
+            ),
+            # A finished run always has its figures and its three files: nothing is offered
+            # before all of them exist.
+            models.CheckConstraint(
+                condition=~Q(status="done")
+                | (Q(snapshot__isnull=False, progress=100) & ~Q(pdf="") & ~Q(xlsx="") & ~Q(csv="")),
+                name="report_run_done_has_files",
+            ),
+            # Beat may fire twice in January (two beat processes, a restart): one run each year.
+            models.UniqueConstraint(
+                fields=["year", "language"],
+                condition=Q(origin="schedule"),
+                name="one_scheduled_report_per_year_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} ({self.language}) {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    def file_for(self, kind: str):
+        """The stored file of one format (``pdf``, ``xlsx`` or ``csv``)."""
+        if kind not in FILE_KINDS:
+            raise KeyError(kind)
+        return getattr(self, kind)
+
+
+FILE_KINDS = ("pdf", "xlsx", "csv")

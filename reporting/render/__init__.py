@@ -1,0 +1,1 @@
+"""The report's files, each rendered from one ``document.Document``: PDF, XLSX annex, CSV."""

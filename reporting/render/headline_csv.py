@@ -1,0 +1,55 @@
+"""The CSV of the headline figures: one row per figure, machine-readable values."""
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ..document import DAYS, INT, PCT, RATING, USD, Document
+
+UNITS = {INT: "count", USD: "USD", PCT: "percent", DAYS: "days", RATING: "rating 1-5"}
+
+
+def csv_value(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == INT:
+        return str(int(value))
+    if kind == USD:
+        return f"{Decimal(value):.2f}"
+    if kind == PCT:
+        return f"{value * 100:.1f}"
+    if kind == DAYS:
+        return f"{value:.1f}"
+    if kind == RATING:
+        return f"{value:.2f}"
+    return str(value)
+
+
+def render_csv(document: Document, target: Path) -> None:
+    with translation.override(document.language):
+        header = [
+            "indicator",
+            "section",
+            _("Figure"),
+            str(document.year),
+            str(document.year - 1),
+            "unit",
+        ]
+    # UTF-8 with a byte-order mark: spreadsheet programs then read Chinese names correctly.
+    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for item in document.headlines:
+            writer.writerow(
+                [
+                    item.key,
+                    item.section,
+                    item.label,
+                    csv_value(item.value, item.kind),
+                    csv_value(item.previous, item.kind),
+                    UNITS.get(item.kind, ""),
+                ]
+            )

@@ -1,0 +1,34 @@
+"""Who may see and start annual report runs. Decided here, and only here.
+
+The Governing Council staff read and download the Executive Director's report and its data;
+the BSP coordinator produces it (plan §24, §29, §31(a, h); ``docs/design.md``). For everyone
+else the runs do not exist: a 404, never a hint.
+"""
+
+from django.db.models import QuerySet
+
+from bali_portal.accounts.models import Role
+
+from .models import ReportRun
+
+READERS = frozenset({Role.COORDINATOR, Role.COUNCIL})
+
+
+def _role(user) -> str | None:
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    return user.role
+
+
+def can_read_runs(user) -> bool:
+    return _role(user) in READERS
+
+
+def can_start_runs(user) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def runs_visible_to(user) -> QuerySet[ReportRun]:
+    if not can_read_runs(user):
+        return ReportRun.objects.none()
+    return ReportRun.objects.select_related("requested_by")
