@@ -18,11 +18,11 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "DATABASE_URL"}
-    }
+    # Only what the test sets: nothing from the test process (e.g. the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE) may leak into the portal being checked.
+    inherited = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "DATABASE_URL",
+                 "DJANGO_ALLOW_ASYNC_UNSAFE"}  # fmt: skip
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
