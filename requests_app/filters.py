@@ -35,6 +35,19 @@ class CommaSeparatedMultipleChoiceField(forms.MultipleChoiceField):
 class MultipleStateFilter(django_filters.MultipleChoiceFilter):
     field_class = CommaSeparatedMultipleChoiceField
 
+    def __init__(self, *args, **kwargs):
+        # State is a column: no join, so no duplicates to remove. django-filter's default
+        # DISTINCT would make every list sort all its matching rows on every column.
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        # One ``state IN (...)``, which PostgreSQL matches in the queue index; the parent's
+        # ``state = a OR state = b ...`` makes it scan the whole office and filter.
+        if not value:
+            return qs
+        return self.get_method(qs)(**{f"{self.field_name}__in": value})
+
 
 class AnyYesNoWidget(BooleanWidget):
     """``true``/``false``/``1``/``0`` from the API; "any" as the empty choice on pages."""

@@ -221,10 +221,18 @@ class Request(models.Model):
         verbose_name_plural = _("requests")
         ordering = ["-created_at"]
         indexes = [
+            # The queue's order reads only these columns: with the key included, a page's
+            # keys are sorted from the index alone (bali_portal.pagination).
             models.Index(
                 fields=["regional_office", "state", "due_at", "submitted_at"],
+                include=["id"],
                 name="request_office_queue",
             ),
+            # Lists and the API, newest first: walk the newest rows instead of sorting all.
+            models.Index(
+                fields=["regional_office", "-created_at", "-id"], name="request_office_newest"
+            ),
+            models.Index(fields=["country", "-created_at", "-id"], name="request_country_newest"),
             models.Index(
                 fields=["lead_division", "state", "due_at"], name="request_division_queue"
             ),

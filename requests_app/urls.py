@@ -15,6 +15,7 @@ urlpatterns = [
     path("new/", views.request_new, name="new"),
     re_path(rf"^{REFERENCE}/$", views.request_detail, name="detail"),
     re_path(rf"^{REFERENCE}/edit/$", views.request_edit, name="edit"),
+    re_path(rf"^{REFERENCE}/matches/$", views.request_matches, name="matches"),
     re_path(rf"^{REFERENCE}/act/(?P<action>[a-z_]+)/$", views.request_act, name="act"),
     re_path(rf"^{REFERENCE}/attachments/$", views.attachment_upload, name="attachment-upload"),
     re_path(

@@ -8,7 +8,6 @@ Thin: parse, call a selector or a service, render. Which requests a user sees co
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bali_portal.accounts.models import Role
+from bali_portal.pagination import KeysFirstPaginator
 from registry.matching import matches_for
 
 from . import selectors, services, sla
@@ -192,12 +192,6 @@ def _timeline(request_obj: Request) -> list[dict]:
     ]
 
 
-def _matches(request_obj: Request, user) -> dict:
-    """The registry's matches panel. Possible duplicates are other requests, so only those
-    the user may see are named (``matches_for`` checks)."""
-    return {"matches_template": MATCHES_TEMPLATE, "matches": matches_for(request_obj, user=user)}
-
-
 def _can_attach(request_obj: Request, capacities: set) -> bool:
     return bool(capacities & services.ATTACHING_CAPACITIES) and (
         request_obj.state not in TERMINAL_STATES
@@ -244,7 +238,6 @@ def _render_detail(
         "can_edit": request_obj.is_draft and is_focal_point,
         "upload_form": upload_form or (AttachmentForm() if can_attach else None),
         "evaluation": getattr(request_obj, "evaluation", None),
-        **_matches(request_obj, user),
     }
     return render(request, "requests_app/detail.html", context, status=status)
 
@@ -258,7 +251,7 @@ def request_list(request):
     visible = selectors.requests_visible_to(user).select_related(*selectors.LIST_RELATED)
     filterset = RequestFilterSet(request.GET or None, visible, request=request)
     requests = filterset.qs.order_by("-created_at", "-pk")
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = FOCAL_POINT_FILTERS if user.role == Role.FOCAL_POINT else STAFF_FILTERS
     now = timezone.now()
     rows = [{"request": item, **_whereabouts(item, now)} for item in page.object_list]
@@ -356,6 +349,23 @@ def _form_context(request_obj: Request, form: DraftForm, submit_failed: bool = F
 def request_detail(request, reference):
     request_obj = _visible_or_404(request.user, reference, detailed=True)
     return _render_detail(request, request_obj)
+
+
+@login_required
+def request_matches(request, reference):
+    """What in the registry could answer the request: its own page, because ranking the whole
+    registry costs far more than the request's page, which links here. Possible duplicates
+    are other requests, so only those the user may see are named (``matches_for`` checks)."""
+    request_obj = _visible_or_404(request.user, reference)
+    return render(
+        request,
+        "requests_app/matches.html",
+        {
+            "support_request": request_obj,
+            "matches_template": MATCHES_TEMPLATE,
+            "matches": matches_for(request_obj, user=request.user),
+        },
+    )
 
 
 @login_required

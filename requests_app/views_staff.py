@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from bali_portal.accounts.models import Role
+from bali_portal.pagination import KeysFirstPaginator
 from registry.models import Country
 
 from . import selectors, services
@@ -92,7 +92,7 @@ def queue(request):
         return _bulk(request, base, now)
 
     filterset = _filterset(request, base)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [QueueRow(item, now) for item in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)  # the pagination links add their own

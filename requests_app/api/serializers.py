@@ -154,27 +154,35 @@ class AttachmentSerializer(serializers.ModelSerializer):
         )
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class ReferenceCodesField(serializers.Field):
+    """The codes of one of a request's reference lists (``["T02", "T07"]``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return selectors.related_items(instance, self.field_name)
+
+    def to_representation(self, items):
+        return [item.code for item in items]
+
+
 class RequestSerializer(serializers.ModelSerializer):
     """A request as the list shows it (no history); ``RequestDetailSerializer`` adds it."""
 
     country = serializers.CharField(source="country_id", read_only=True)
     regional_office = serializers.CharField(source="regional_office_id", read_only=True)
     lead_division = serializers.CharField(source="lead_division_id", read_only=True)
-    supporting_divisions = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
+    supporting_divisions = ReferenceCodesField()
     assignee = serializers.IntegerField(source="assignee_id", read_only=True)
     assignee_name = serializers.SerializerMethodField()
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    thematic_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    cross_cutting_issues = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
-    meas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    support_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    subregional_countries = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
+    thematic_areas = ReferenceCodesField()
+    cross_cutting_issues = ReferenceCodesField()
+    meas = ReferenceCodesField()
+    support_types = ReferenceCodesField()
+    subregional_countries = ReferenceCodesField()
     overdue = serializers.SerializerMethodField()
     clocks = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()

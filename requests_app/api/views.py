@@ -6,14 +6,22 @@ write goes through ``services``; a ``RequestError`` becomes its HTTP status with
 """
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
+
+from bali_portal.pagination import KeysFirstPagination
 
 from .. import selectors, services
 from ..filters import RequestFilterSet
@@ -31,6 +39,9 @@ from .serializers import (
 )
 
 INVALID = gettext_lazy("Some fields are missing or not valid.")
+BAD_ORDERING = gettext_lazy("Choose one of: %(choices)s.")
+ORDER_NEWEST, ORDER_URGENCY = "newest", "urgency"
+ORDERINGS = (ORDER_NEWEST, ORDER_URGENCY)
 
 
 def _flatten(messages) -> str:
@@ -79,7 +90,18 @@ class RequestAPIMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Requests the caller may see, filtered"),
+    list=extend_schema(
+        summary="Requests the caller may see, filtered",
+        parameters=[
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=ORDERINGS,
+                description="newest (default) or urgency: overdue, then open, oldest first, "
+                "as the staff queues",
+            )
+        ],
+    ),
     retrieve=extend_schema(summary="One request with its timeline, clocks and possible actions"),
     create=extend_schema(
         summary="Start a draft (focal points)",
@@ -99,11 +121,23 @@ class RequestViewSet(
     filterset_class = RequestFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    pagination_class = KeysFirstPagination
+
     def get_queryset(self):
         visible = selectors.requests_visible_to(self.request.user)
         if self.action == "list":
-            return selectors.with_list_details(visible).order_by("-created_at", "-pk")
+            return self.ordered(selectors.with_list_details(visible))
         return selectors.with_page_details(visible)
+
+    def ordered(self, requests):
+        """``?ordering=urgency``: as the staff queues (overdue, open, oldest first);
+        otherwise, or ``?ordering=newest``, the newest first."""
+        ordering = self.request.query_params.get("ordering", ORDER_NEWEST)
+        if ordering == ORDER_URGENCY:
+            return selectors.most_urgent_first(requests, timezone.now())
+        if ordering != ORDER_NEWEST:
+            raise ValidationError({"ordering": BAD_ORDERING % {"choices": ", ".join(ORDERINGS)}})
+        return requests.order_by("-created_at", "-pk")
 
     def get_serializer_class(self):
         return RequestSerializer if self.action == "list" else RequestDetailSerializer
