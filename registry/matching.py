@@ -15,10 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -40,6 +44,7 @@ from .models import (
     Partnership,
     Solution,
 )
+from .search import SEARCH_CONFIG, uses_postgres_search
 
 WEIGHT_THEME = 3
 WEIGHT_SUPPORT = 2
@@ -51,6 +56,8 @@ WEIGHT_SOUTH_SOUTH = 2
 WEIGHT_WORD = 1
 MAX_WORDS = 6
 LIMIT = 5
+# How many activities, best by shared codes, the request's words may re-rank.
+SHORTLIST = 200
 
 _STOP_WORDS = frozenset(
     [
@@ -198,59 +205,153 @@ def _common_reasons(need: _Need, themes, support_types, meas=(), issues=()) -> l
     return reasons
 
 
-def _match_activities(need: _Need, limit: int) -> list[Match]:
-    through = Activity.thematic_areas.through
-    activities = Activity.objects.published().exclude(status=ActivityStatus.CANCELLED)
-    activities = activities.annotate(
-        shared_themes=_shared(through, "activity", "thematicarea", need.themes),
-        shared_support=_shared(
-            Activity.support_types.through, "activity", "supporttype", need.support_types
-        ),
-        shared_meas=_shared(Activity.meas.through, "activity", "mea", need.meas),
-        shared_issues=_shared(
-            Activity.cross_cutting_issues.through, "activity", "crosscuttingissue", need.issues
-        ),
-        in_country=Exists(
-            ActivityCountry.objects.filter(activity=OuterRef("pk"), country=need.country.pk)
-        ),
-        in_region=Exists(
-            Activity.regional_offices.through.objects.filter(
-                activity=OuterRef("pk"), regionaloffice=need.regional_office.pk
-            )
-        ),
-    )
-    word_score = Value(0)
-    for word in need.words:
-        word_score = word_score + Case(
-            When(search_document__contains=word, then=Value(WEIGHT_WORD)), default=Value(0)
+def _column(model, field_name: str) -> str:
+    return model._meta.get_field(field_name).column
+
+
+def _activity_parts(need: _Need) -> tuple[list[str], list]:
+    """One ``SELECT activity, points...`` per kind of code an activity can share with the need.
+
+    Each part reads one indexed table for the need's few codes, so the work follows how many
+    activities share something with the request, never the whole registry.
+    """
+    columns = ("theme", "support", "mea", "issue", "country", "region")
+    parts, params = [], []
+
+    def part(table, owner, target, values, **points):
+        selected = ", ".join(f"{points.get(name, 0)} AS {name}" for name in columns)
+        marks = ", ".join(["%s"] * len(values))
+        # Table and column names come from the models, points are integers; values are bound.
+        parts.append(
+            f'SELECT "{owner}" AS activity_id, {selected} FROM "{table}" '  # noqa: S608
+            f'WHERE "{target}" IN ({marks})'
         )
-    south_south = (
-        Case(When(modality__in=SOUTH_SOUTH_MODALITIES, then=Value(WEIGHT_SOUTH_SOUTH)), default=0)
-        if need.south_south
-        else Value(0)
-    )
-    activities = (
-        activities.annotate(
-            score=F("shared_themes") * WEIGHT_THEME
-            + F("shared_support") * WEIGHT_SUPPORT
-            + F("shared_meas") * WEIGHT_MEA
-            + F("shared_issues") * WEIGHT_ISSUE
-            + Case(When(in_country=True, then=Value(WEIGHT_COUNTRY)), default=Value(0))
-            + Case(When(in_region=True, then=Value(WEIGHT_REGION)), default=Value(0))
-            + south_south
-            + word_score,
-        )
-        # Something of substance in common, not only the region.
-        .filter(Q(shared_themes__gt=0) | Q(shared_support__gt=0) | Q(shared_meas__gt=0))
+        params.extend(values)
+
+    for field_name, point, codes in (
+        ("thematic_areas", "theme", list(need.themes)),
+        ("support_types", "support", list(need.support_types)),
+        ("meas", "mea", list(need.meas)),
+        ("cross_cutting_issues", "issue", list(need.issues)),
+        ("regional_offices", "region", [need.regional_office.pk]),
+    ):
+        if codes:
+            relation = Activity._meta.get_field(field_name)
+            part(relation.m2m_db_table(), relation.m2m_column_name(),
+                 relation.m2m_reverse_name(), codes, **{point: 1})  # fmt: skip
+    part(ActivityCountry._meta.db_table, _column(ActivityCountry, "activity"),
+         _column(ActivityCountry, "country"), [need.country.pk], country=1)  # fmt: skip
+    return parts, params
+
+
+@dataclass
+class _Scored:
+    id: int
+    score: int
+    in_country: bool
+    in_region: bool
+    parent_id: int | None
+    title: str
+    words: list[str] = field(default_factory=list)
+
+    def rank(self):
         # A programme before its own phases when they score the same.
-        .order_by("-score", F("parent").asc(nulls_first=True), "title")
-        .prefetch_related(
-            "thematic_areas", "support_types", "meas", "cross_cutting_issues", "regional_offices"
-        )
-        .select_related("lead_division")[:limit]
+        return (-self.score, self.parent_id is not None, self.parent_id or 0, self.title, self.id)
+
+
+def _shortlist(need: _Need, size: int) -> list[_Scored]:
+    """The ``size`` published activities scoring best on shared codes, country and region.
+
+    One grouped query: the parts are added up per activity, and only activities sharing a
+    theme, a type of support or an agreement are ranked.
+    """
+    parts, params = _activity_parts(need)
+    south_south = ", ".join(f"'{modality}'" for modality in sorted(SOUTH_SOUTH_MODALITIES))
+    south_south_points = (
+        f"CASE WHEN a.modality IN ({south_south}) THEN {WEIGHT_SOUTH_SOUTH} ELSE 0 END"
+        if need.south_south
+        else "0"
     )
+    sql = f"""
+        SELECT a.id,
+               p.themes * {WEIGHT_THEME} + p.support * {WEIGHT_SUPPORT}
+               + p.meas * {WEIGHT_MEA} + p.issues * {WEIGHT_ISSUE}
+               + p.in_country * {WEIGHT_COUNTRY} + p.in_region * {WEIGHT_REGION}
+               + {south_south_points} AS score,
+               p.in_country, p.in_region, a.parent_id, a.title
+        FROM (
+            SELECT activity_id, SUM(theme) AS themes, SUM(support) AS support,
+                   SUM(mea) AS meas, SUM(issue) AS issues, MAX(country) AS in_country,
+                   MAX(region) AS in_region
+            FROM ({" UNION ALL ".join(parts)}) shared
+            GROUP BY activity_id
+            HAVING SUM(theme) + SUM(support) + SUM(mea) > 0
+        ) p
+        JOIN "{Activity._meta.db_table}" a ON a.id = p.activity_id
+        WHERE a.is_published AND a.status <> %s
+        ORDER BY score DESC, a.parent_id IS NOT NULL, a.parent_id, a.title, a.id
+        LIMIT %s
+    """  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Hundreds of thousands of shared codes are added up: in memory, not on disk, and
+            # without compiling the plan (JIT costs more than it saves at this size).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, [*params, ActivityStatus.CANCELLED, size])
+        return [
+            _Scored(row[0], int(row[1]), bool(row[2]), bool(row[3]), row[4], row[5])
+            for row in cursor.fetchall()
+        ]
+
+
+def _words_found(need: _Need, ids: list[int]) -> dict[int, list[str]]:
+    """Which of the request's words each of these activities mentions."""
+    if not need.words or not ids:
+        return {}
+    if uses_postgres_search():
+        # Prefix matched on the stored vector, as the registry's search box does.
+        lookups = {
+            word: SearchQuery(f"{word}:*", search_type="raw", config=SEARCH_CONFIG)
+            for word in need.words
+        }
+        flags = {
+            f"mentions_{i}": Q(search_vector=query) for i, query in enumerate(lookups.values())
+        }
+    else:
+        flags = {f"mentions_{i}": Q(search_document__contains=w) for i, w in enumerate(need.words)}
+    rows = (
+        Activity.objects.filter(pk__in=ids)
+        .annotate(**{name: ExpressionWrapper(q, BooleanField()) for name, q in flags.items()})
+        .values_list("pk", *flags)
+    )
+    return {row[0]: [w for w, hit in zip(need.words, row[1:], strict=True) if hit] for row in rows}
+
+
+def _best_activities(need: _Need, limit: int) -> list[_Scored]:
+    """The best published activities: shared codes, country, region and South-South fit,
+    then one point for each of the request's words an activity mentions.
+
+    Words only re-rank a shortlist of the best by the rest (``SHORTLIST``): testing every
+    stored text of the registry for a handful of common words costs seconds, while a word
+    is worth a point against three for a shared theme.
+    """
+    shortlist = _shortlist(need, max(SHORTLIST, limit))
+    words = _words_found(need, [item.id for item in shortlist])
+    for item in shortlist:
+        item.words = words.get(item.id, [])
+        item.score += len(item.words) * WEIGHT_WORD
+    return sorted(shortlist, key=_Scored.rank)[:limit]
+
+
+def _match_activities(need: _Need, limit: int) -> list[Match]:
+    best = _best_activities(need, limit)
+    activities = Activity.objects.prefetch_related(
+        "thematic_areas", "support_types", "meas", "cross_cutting_issues"
+    ).in_bulk([item.id for item in best])
     matches = []
-    for activity in activities:
+    for item in best:
+        activity = activities[item.id]
         reasons = _common_reasons(
             need,
             activity.thematic_areas.all(),
@@ -258,9 +359,9 @@ def _match_activities(need: _Need, limit: int) -> list[Match]:
             activity.meas.all(),
             activity.cross_cutting_issues.all(),
         )
-        if activity.in_country:
+        if item.in_country:
             reasons.append(_("Already works in %(country)s") % {"country": need.country.label})
-        elif activity.in_region:
+        elif item.in_region:
             reasons.append(
                 _("Works in the same region (%(office)s)") % {"office": need.regional_office.label}
             )
@@ -269,16 +370,15 @@ def _match_activities(need: _Need, limit: int) -> list[Match]:
                 _("%(modality)s cooperation, which the country asked for")
                 % {"modality": activity.get_modality_display()}
             )
-        words = [word for word in need.words if word in activity.search_document]
-        if words:
-            reasons.append(_("Mentions: %(words)s") % {"words": ", ".join(words)})
+        if item.words:
+            reasons.append(_("Mentions: %(words)s") % {"words": ", ".join(item.words)})
         matches.append(
             Match(
                 "activity",
                 activity,
                 activity.label,
                 activity.get_absolute_url(),
-                activity.score,
+                item.score,
                 reasons,
             )
         )

@@ -145,3 +145,68 @@ def test_matching_runs_a_fixed_number_of_queries(
         )
     with django_assert_num_queries(len(small.captured_queries)):
         matches_for(request, user=user)
+
+
+def _naive_activity_scores(request) -> dict[int, int]:
+    """The activity scores of ``matching``, computed row by row in Python (no words)."""
+    from registry.models import SOUTH_SOUTH_MODALITIES, Activity
+
+    themes = set(request.thematic_areas.values_list("pk", flat=True))
+    support = set(request.support_types.values_list("pk", flat=True))
+    meas = set(request.meas.values_list("pk", flat=True))
+    issues = set(request.cross_cutting_issues.values_list("pk", flat=True))
+    south_south = request.south_south_interest in SOUTH_SOUTH_MODALITIES
+    scores = {}
+    for activity in Activity.objects.filter(is_published=True).exclude(status="cancelled"):
+        shared = (
+            len(themes & set(activity.thematic_areas.values_list("pk", flat=True))),
+            len(support & set(activity.support_types.values_list("pk", flat=True))),
+            len(meas & set(activity.meas.values_list("pk", flat=True))),
+        )
+        if not any(shared):
+            continue
+        score = shared[0] * 3 + shared[1] * 2 + shared[2] * 2
+        score += len(issues & set(activity.cross_cutting_issues.values_list("pk", flat=True)))
+        score += 4 if activity.countries.filter(pk=request.country_id).exists() else 0
+        in_region = activity.regional_offices.filter(pk=request.regional_office_id).exists()
+        score += 2 if in_region else 0
+        score += 2 if south_south and activity.modality in SOUTH_SOUTH_MODALITIES else 0
+        scores[activity.pk] = score
+    return scores
+
+
+def test_the_grouped_scoring_query_equals_scoring_each_activity(registry_demo, make_activity):
+    make_activity("ONE-THEME", countries=("KEN",), themes=("T13",), published=True)
+    make_activity("ONLY-REGION", countries=("IND",), themes=("T19",), published=True)
+    # No word of five letters or more outside the stop words: scores come from codes alone.
+    request = nepal_request(title="Help", description="Help us, please.")
+    expected = _naive_activity_scores(request)
+    found = matches_for(request, limit=100).activities
+    assert {match.object.pk: match.score for match in found} == expected
+    assert [match.score for match in found] == sorted(expected.values(), reverse=True)
+    assert "ONLY-REGION" not in {match.object.identifier for match in found}
+
+
+def test_words_of_the_request_found_in_an_activity_add_to_its_score(registry_demo):
+    plain = matches_for(nepal_request(title="Help", description="Help us."), limit=20)
+    plain = {match.object.identifier: match for match in plain.activities}
+    worded = matches_for(nepal_request(title="Kailash", description="Help us."), limit=20)
+    worded = worded.activities
+    kailash = next(match for match in worded if match.object.identifier == "UNEP-KSLCI")
+    assert kailash.score == plain["UNEP-KSLCI"].score + 1
+    assert "Mentions: kailash" in kailash.reasons
+
+
+def test_the_request_page_links_to_its_matches_page_which_keeps_the_scope(
+    registry_demo, client_for
+):
+    request = nepal_request()
+    page = client_for(coordinator()).get(f"/requests/{request.reference}/")
+    matches_url = f"/requests/{request.reference}/matches/"
+    assert matches_url in page.content.decode()
+    html = client_for(focal_point("NPL")).get(matches_url).content.decode()
+    assert "What could answer this request" in html
+    assert registry_demo["UNEP-KSLCI"].get_absolute_url() in html
+    assert "Already works in Nepal" in html
+    assert client_for(focal_point("KEN")).get(matches_url).status_code == 404
+    assert client_for(regional_staff("ROA")).get(matches_url).status_code == 404
