@@ -206,10 +206,64 @@ def format_share(value: Decimal | None) -> str:
 
 _ROLE_ORDER = {role: position for position, role in enumerate(PartnerRole.values)}
 
+# The cells that list related records. Each takes plain tuples, so that the history and import
+# (model instances) and the streaming export (one query of aggregated tuples, see
+# ``registry.exports``) write exactly the same text.
 
-def input_to_row(data: ActivityInput) -> dict[str, str]:
-    """The editable columns of ``data``, each as the text of its cell, in a canonical order."""
-    fields = data.fields
+
+def codes_cell(codes) -> str:
+    return f"{LIST_SEPARATOR} ".join(sorted(codes))
+
+
+def countries_cell(countries) -> str:
+    """``countries``: (code, share percent or None) pairs."""
+    return f"{LIST_SEPARATOR} ".join(
+        f"{code}:{format_share(share)}" if share is not None else code
+        for code, share in sorted(countries, key=lambda pair: pair[0])
+    )
+
+
+def partners_cell(partners) -> str:
+    """``partners``: (role, organization name) pairs."""
+    return f"{LIST_SEPARATOR} ".join(
+        f"{role}: {name}"
+        for role, name in sorted(partners, key=lambda pair: (_ROLE_ORDER.get(pair[0], 99), pair[1]))
+    )
+
+
+def funding_cell(lines) -> str:
+    """``lines``: (funder name, source kind code, amount, currency, year, amount in USD)."""
+    return f"{LIST_SEPARATOR} ".join(
+        f" {PART_SEPARATOR} ".join(
+            [
+                name,
+                kind,
+                format_decimal(amount),
+                currency,
+                "" if year is None else str(year),
+                format_decimal(amount_usd),
+            ]
+        ).rstrip(f" {PART_SEPARATOR}")
+        for name, kind, amount, currency, year, amount_usd in sorted(lines, key=_funding_order)
+    )
+
+
+def _funding_order(line) -> tuple:
+    name, kind, amount, currency, year, amount_usd = line
+    # Every part takes part, so that the cell does not depend on the order lines were read in.
+    return (year or 0, name, amount, currency, kind, format_decimal(amount_usd))
+
+
+def links_cell(links) -> str:
+    """``links``: (kind, address, identifier, label), in the order they are shown."""
+    return f"{LIST_SEPARATOR} ".join(
+        f" {PART_SEPARATOR} ".join([kind, url or identifier, label]).rstrip(f" {PART_SEPARATOR}")
+        for kind, url, identifier, label in links
+    )
+
+
+def scalar_cells(fields: dict) -> dict[str, str]:
+    """The cells of the plain fields (``SCALAR_FIELDS``), from their values."""
     row: dict[str, str] = {}
     for name in (*TEXT_FIELDS, "phase", *LONG_TEXT_FIELDS):
         row[name] = str(fields.get(name) or "")
@@ -220,44 +274,37 @@ def input_to_row(data: ActivityInput) -> dict[str, str]:
         value = fields.get(name)
         row[name] = "" if value is None else str(value)
     row["is_published"] = "yes" if fields.get("is_published") else "no"
+    return row
+
+
+def input_to_row(data: ActivityInput) -> dict[str, str]:
+    """The editable columns of ``data``, each as the text of its cell, in a canonical order."""
+    fields = data.fields
+    row = scalar_cells(fields)
     parent = fields.get("parent")
     row["parent"] = parent.identifier if parent else ""
     for name in ("lead_division", "subprogramme"):
         value = fields.get(name)
         row[name] = value.code if value else ""
     for name in CODE_LISTS:
-        row[name] = f"{LIST_SEPARATOR} ".join(sorted(item.code for item in getattr(data, name)))
-    row["countries"] = f"{LIST_SEPARATOR} ".join(
-        f"{country.code}:{format_share(share)}" if share is not None else country.code
-        for country, share in sorted(data.countries, key=lambda pair: pair[0].code)
+        row[name] = codes_cell(item.code for item in getattr(data, name))
+    row["countries"] = countries_cell((country.code, share) for country, share in data.countries)
+    row["partners"] = partners_cell(
+        (role, organization.name) for organization, role in data.partners
     )
-    row["partners"] = f"{LIST_SEPARATOR} ".join(
-        f"{role}: {organization.name}"
-        for organization, role in sorted(
-            data.partners, key=lambda pair: (_ROLE_ORDER.get(pair[1], 99), pair[0].name)
+    row["funding"] = funding_cell(
+        (
+            line.funder.name,
+            line.source_kind.code,
+            line.amount,
+            line.currency,
+            line.year,
+            line.amount_usd,
         )
+        for line in data.funding
     )
-    row["funding"] = f"{LIST_SEPARATOR} ".join(
-        f" {PART_SEPARATOR} ".join(
-            [
-                line.funder.name,
-                line.source_kind.code,
-                format_decimal(line.amount),
-                line.currency,
-                "" if line.year is None else str(line.year),
-                format_decimal(line.amount_usd),
-            ]
-        ).rstrip(f" {PART_SEPARATOR}")
-        for line in sorted(
-            data.funding,
-            key=lambda line: (line.year or 0, line.funder.name, line.amount, line.currency),
-        )
-    )
-    row["links"] = f"{LIST_SEPARATOR} ".join(
-        f" {PART_SEPARATOR} ".join([link.kind, link.url or link.identifier, link.label]).rstrip(
-            f" {PART_SEPARATOR}"
-        )
-        for link in data.links
+    row["links"] = links_cell(
+        (link.kind, link.url, link.identifier, link.label) for link in data.links
     )
     return {column: row[column] for column in EDITABLE_COLUMNS}
 

@@ -211,3 +211,39 @@ def test_an_unknown_format_or_filter_is_refused_not_widened(client):
     response = client.get("/api/v1/activities/export/", {"format": "csv", "country": "XXX"})
     assert response.status_code == 400
     assert "country" in response.json()
+
+
+def test_the_one_query_rows_equal_the_rows_of_the_loaded_records(registry_demo, make_activity):
+    """The CSV and XLSX rows come from one query of aggregated related lists; they must say
+    exactly what the record says (``activity_row`` of the instance, as the history and import
+    read it), including shares, amounts, links and funding lines that tie on their sort key."""
+    from django.db import transaction
+
+    from registry.exports import export_rows
+    from registry.models import Activity
+    from registry.records import activity_row
+
+    make_activity(
+        "TIES",
+        countries=("KEN", "UGA"),
+        partners=[("Same Name Institute", "technical"), ("Same Name Institute", "funding")],
+        funding=[("Twin Donor", "1000", "USD"), ("Twin Donor", "1000", "EUR")],
+        planned_start=None,
+    )
+    queryset = Activity.objects.all()
+    with transaction.atomic():
+        fast = list(export_rows(queryset, "https://example.org"))
+    expected = [activity_row(a, "https://example.org") for a in queryset.with_everything()]
+    assert fast == expected
+    assert len(fast) == len(registry_demo) + 1
+    assert any(row["links"] for row in fast) and any(";" in row["funding"] for row in fast)
+
+
+def test_the_csv_export_runs_one_query_for_its_rows(registry_demo, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        export(client, "csv")
+    reads = [q["sql"] for q in captured.captured_queries if "registry_activity" in q["sql"]]
+    assert len(reads) == 1, reads
