@@ -13,8 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,18 +109,26 @@ REQUIRED_TO_SUBMIT = {
 
 
 def next_reference(country: Country, year: int) -> str:
-    """``KEN-2026-0007``: numbered per country and year under a row lock, so never twice."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ReferenceCounter.objects.get_or_create(country=country, year=year)
-        except IntegrityError:
-            pass  # another transaction created the counter first; it is there now
-        counter = ReferenceCounter.objects.select_for_update().get(country=country, year=year)
-        counter.last_number = F("last_number") + 1
-        counter.save(update_fields=["last_number"])
-        counter.refresh_from_db(fields=["last_number"])
-    return f"{country.code}-{year}-{counter.last_number:04d}"
+    """``KEN-2026-0007``: numbered per country and year, never twice.
+
+    One statement creates the year's counter or increments it, holding the counter's row lock
+    until the caller's transaction ends, so concurrent requests of a country queue here and
+    a rolled-back request gives its number back.
+    """
+    meta = ReferenceCounter._meta
+    country_column = meta.get_field("country").column
+    # Names come from the model; values are bound. PostgreSQL and SQLite (3.35+) alike.
+    sql = f"""
+        INSERT INTO "{meta.db_table}" ("{country_column}", "year", "last_number")
+        VALUES (%s, %s, 1)
+        ON CONFLICT ("{country_column}", "year")
+        DO UPDATE SET "last_number" = "{meta.db_table}"."last_number" + 1
+        RETURNING "last_number"
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [country.pk, year])
+        (number,) = cursor.fetchone()
+    return f"{country.code}-{year}-{number:04d}"
 
 
 def _require_focal_point(actor: User) -> None:
@@ -142,10 +149,15 @@ def _apply_draft_values(request: Request, values: dict, draft_input: dict | None
         request.draft_input = draft_input
 
 
-def _apply_draft_relations(request: Request, values: dict) -> None:
+def _apply_draft_relations(request: Request, values: dict, *, new: bool = False) -> None:
     for name in DRAFT_RELATIONS:
         if name in values and values[name] is not None:
-            getattr(request, name).set(values[name])
+            if new:
+                # Nothing to replace on a new request: insert only what was chosen.
+                if values[name]:
+                    getattr(request, name).add(*values[name])
+            else:
+                getattr(request, name).set(values[name])
 
 
 @transaction.atomic
@@ -157,6 +169,7 @@ def create_draft(
     ``now`` is when it happened (default: now); demonstration data records past requests.
     """
     _require_focal_point(actor)
+    recorded_after_the_fact = now is not None
     now = now or timezone.now()
     country = Country.objects.select_related("regional_office").get(pk=actor.country_id)
     request = Request(
@@ -167,12 +180,12 @@ def create_draft(
     )
     _apply_draft_values(request, values, draft_input)
     request.save()
-    if request.created_at > now:
+    if recorded_after_the_fact and request.created_at > now:
         # auto_now_add always stamps the wall clock; a request recorded after the fact keeps
         # the date it was really created.
         Request.objects.filter(pk=request.pk).update(created_at=now)
         request.created_at = now
-    _apply_draft_relations(request, values)
+    _apply_draft_relations(request, values, new=True)
     RequestEvent.objects.create(
         request=request,
         actor=actor,
@@ -181,6 +194,15 @@ def create_draft(
         to_state=State.DRAFT,
         created_at=now,
     )
+    return request
+
+
+@transaction.atomic
+def file_request(*, actor: User, values: dict) -> Request:
+    """Create a complete request and submit it at once, for a client holding all of it (the
+    API's ``"submit": true``). All or nothing: an incomplete one leaves no draft behind."""
+    request = create_draft(actor=actor, values=values)
+    perform_action(request=request, actor=actor, action="submit")
     return request
 
 
@@ -223,7 +245,12 @@ def missing_for_submission(request: Request) -> dict[str, str]:
     if request.scope == Scope.SUBREGIONAL and not request.subregional_countries.exists():
         missing["subregional_countries"] = _("Name the other countries of a subregional request.")
     try:
-        request.full_clean(exclude=["reference", "country", "regional_office", "created_by"])
+        # The fields' own rules; the table's check constraints are the database's to enforce
+        # (validating them here costs a query and a savepoint each).
+        request.full_clean(
+            exclude=["reference", "country", "regional_office", "created_by"],
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             missing.setdefault(name, " ".join(messages))
@@ -242,13 +269,9 @@ class Outcome:
 
 
 def _lock_visible(pk: int, actor: User) -> Request:
-    # Lock first (select_for_update cannot be combined with the scope's DISTINCT), then decide
-    # visibility from the one selector, so access is still decided in one place.
-    try:
-        locked = Request.objects.select_for_update().get(pk=pk)
-    except Request.DoesNotExist:
-        raise RequestNotFound(_("No such request.")) from None
-    if not requests_visible_to(actor).filter(pk=pk).exists():
+    # Visibility from the one selector (a plain filter, no join, so it can be locked).
+    locked = requests_visible_to(actor).select_for_update().filter(pk=pk).first()
+    if locked is None:
         raise RequestNotFound(_("No such request."))
     return locked
 

@@ -93,7 +93,8 @@ def queue(request):
 
     filterset = _filterset(request, base)
     page = KeysFirstPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [QueueRow(item, now) for item in page.object_list]
+    listed = selectors.attach_reference_lists(page.object_list, selectors.QUEUE_LISTS)
+    rows = [QueueRow(item, now) for item in listed]
     query = request.GET.copy()
     query.pop("page", None)  # the pagination links add their own
     bulk_form = (

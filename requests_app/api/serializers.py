@@ -81,6 +81,15 @@ class DraftSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     co_financing = serializers.CharField(required=False, allow_blank=True)
+    submit = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=_(
+            "On creation only: submit the request at once. A request that is not complete is "
+            "refused with what it lacks, and no draft is kept."
+        ),
+    )
 
     def validate(self, attrs):
         # A misspelt field name must not be dropped silently; what the API itself returns

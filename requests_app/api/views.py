@@ -40,6 +40,7 @@ from .serializers import (
 
 INVALID = gettext_lazy("Some fields are missing or not valid.")
 BAD_ORDERING = gettext_lazy("Choose one of: %(choices)s.")
+SUBMIT_WITH_ACTION = gettext_lazy("Submit a saved draft with POST to its submit/ action.")
 ORDER_NEWEST, ORDER_URGENCY = "newest", "urgency"
 ORDERINGS = (ORDER_NEWEST, ORDER_URGENCY)
 
@@ -78,10 +79,11 @@ class RequestAPIMixin:
         requests = selectors.requests_visible_to(self.request.user)
         if detailed:
             requests = selectors.with_page_details(requests)
-        found = requests.filter(reference=reference.upper()).first()
-        if found is None:
+        # A reference is unique: no ORDER BY to plan.
+        found = list(requests.filter(reference=reference.upper()).order_by()[:1])
+        if not found:
             raise NotFound
-        return found
+        return found[0]
 
     def detail_response(self, reference: str, status_code: int = 200, headers=None) -> Response:
         request_obj = self.visible_request(reference, detailed=True)
@@ -129,6 +131,10 @@ class RequestViewSet(
             return self.ordered(selectors.with_list_details(visible))
         return selectors.with_page_details(visible)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return selectors.attach_reference_lists(page) if page is not None else None
+
     def ordered(self, requests):
         """``?ordering=urgency``: as the staff queues (overdue, open, oldest first);
         otherwise, or ``?ordering=newest``, the newest first."""
@@ -148,7 +154,11 @@ class RequestViewSet(
     def create(self, request, *args, **kwargs):
         serializer = DraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        request_obj = services.create_draft(actor=request.user, values=serializer.validated_data)
+        values = dict(serializer.validated_data)
+        if values.pop("submit", False):
+            request_obj = services.file_request(actor=request.user, values=values)
+        else:
+            request_obj = services.create_draft(actor=request.user, values=values)
         location = RequestSerializer().get_url(request_obj)
         return self.detail_response(request_obj.reference, 201, headers={"Location": location})
 
@@ -159,7 +169,9 @@ class RequestViewSet(
         services.check_draft_editable(request=request_obj, actor=request.user)
         serializer = DraftSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
+        values = dict(serializer.validated_data)
+        if values.pop("submit", False):
+            raise ValidationError({"submit": SUBMIT_WITH_ACTION})
         # A field now given a valid value no longer carries what was typed into it before.
         kept = {k: v for k, v in request_obj.draft_input.items() if k not in values}
         services.update_draft(

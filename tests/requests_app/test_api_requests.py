@@ -73,6 +73,42 @@ def test_post_creates_a_draft_and_answers_201_with_its_reference(cast, api_for):
     assert Request.objects.get(reference=body["reference"]).created_by == cast.owner
 
 
+def test_a_complete_request_can_be_filed_and_submitted_in_one_call(cast, api_for):
+    from requests_app.models import Notification
+
+    response = api_for(cast.owner).post(LIST, {**NEW_DRAFT, "submit": True}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "submitted"
+    assert "submit" not in body
+    assert [event["action"] for event in body["events"]] == ["create", "submit"]
+    stored = Request.objects.get(reference=body["reference"])
+    assert stored.submitted_at is not None and stored.due_at is not None
+    # The office hears of it as of any submission.
+    assert Notification.objects.filter(event__request=stored, event__action="submit").exists()
+
+
+def test_filing_an_incomplete_request_in_one_call_keeps_nothing(cast, api_for):
+    api = api_for(cast.owner)
+    before = api.post(LIST, {"title": "Before"}, format="json").json()["reference"]
+    response = api.post(LIST, {"title": "Just an idea", "submit": True}, format="json")
+    assert response.status_code == 400
+    assert {"description", "thematic_areas", "support_types"} <= set(response.json()["errors"])
+    assert not Request.objects.filter(title="Just an idea").exists()
+    # The reference number was not used up either: the next one follows the one before.
+    after = api.post(LIST, {"title": "After"}, format="json").json()["reference"]
+    assert int(after[-4:]) == int(before[-4:]) + 1
+
+
+def test_a_draft_is_not_submitted_through_patch(cast, api_for):
+    api = api_for(cast.owner)
+    reference = api.post(LIST, NEW_DRAFT, format="json").json()["reference"]
+    response = api.patch(f"{LIST}{reference}/", {"submit": True}, format="json")
+    assert response.status_code == 400
+    assert "submit/" in response.json()["errors"]["submit"]
+    assert Request.objects.get(reference=reference).state == State.DRAFT
+
+
 def test_south_south_interest_takes_choices_and_booleans(cast, api_for):
     api = api_for(cast.owner)
     for value, stored in [(False, "none"), ("triangular", "triangular"), (True, "south_south")]:

@@ -64,3 +64,24 @@ def test_a_division_lists_each_request_once_whether_lead_or_supporting(api_for):
     assert sorted(item["reference"] for item in results) == sorted(
         [both.reference, supporting.reference]
     )
+
+
+def test_reference_lists_attached_in_one_query_equal_the_relations(django_assert_num_queries):
+    from registry.models import Country, CrossCuttingIssue, SupportType, ThematicArea
+    from requests_app.selectors import REFERENCE_LISTS, attach_reference_lists
+
+    first = make_request("KEN", state=State.SUBMITTED, supporting=("DEPI", "DTIE"))
+    first.thematic_areas.set(ThematicArea.objects.filter(code__in=["T13", "T02", "T07"]))
+    first.support_types.set(SupportType.objects.filter(code__in=["training"]))
+    first.subregional_countries.set(Country.objects.filter(code__in=["UGA", "ETH"]))
+    second = make_request("UGA", state=State.SUBMITTED)
+    second.cross_cutting_issues.set(CrossCuttingIssue.objects.all()[:2])
+    rows = list(Request.objects.filter(pk__in=[first.pk, second.pk, make_request().pk]))
+    with django_assert_num_queries(1):
+        attach_reference_lists(rows)
+    for row in rows:
+        for name in REFERENCE_LISTS:
+            attached = [(item.code, item.label) for item in getattr(row, f"listed_{name}")]
+            assert attached == [(item.code, item.label) for item in getattr(row, name).all()]
+    by_id = {row.pk: row for row in rows}
+    assert [item.code for item in by_id[first.pk].listed_subregional_countries] == ["ETH", "UGA"]
