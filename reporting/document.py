@@ -26,6 +26,8 @@ TEXT, CODE, INT, USD, PCT, DAYS, RATING, LIST = (
 )
 NUMERIC = frozenset({INT, USD, PCT, DAYS, RATING})
 NOTHING = "—"
+# Funders the PDF lists one by one, the largest first (the XLSX annex lists them all).
+FUNDERS_PRINTED = 25
 
 
 def display(value, kind: str = TEXT) -> str:
@@ -83,16 +85,47 @@ class Table:
     # The PDF leaves out rows that are zero in every numeric column (long reference lists);
     # the XLSX annex keeps every row.
     print_zero_rows: bool = True
+    # Lists that grow with the data (thousands of funders in a large year) would make the PDF
+    # hundreds of pages long, unreadable and slow to lay out: the PDF prints the first
+    # ``print_limit`` rows and sums the others in one row labelled ``rest_label`` (with
+    # ``%(count)s``); the XLSX annex keeps every row.
+    print_limit: int | None = None
+    rest_label: str = ""
 
     @property
     def heading(self) -> str:
         return _("Table %(number)s. %(title)s") % {"number": self.number, "title": self.title}
 
-    def printed_rows(self) -> list[list]:
+    def _rows_with_figures(self) -> list[list]:
         if self.print_zero_rows:
             return self.rows
         numeric = [index for index, column in enumerate(self.columns) if column.numeric]
         return [row for row in self.rows if any(row[index] for index in numeric)]
+
+    def printed_rows(self) -> list[list]:
+        rows = self._rows_with_figures()
+        return rows if self.print_limit is None else rows[: self.print_limit]
+
+    def rest_row(self) -> list | None:
+        """The rows the PDF leaves out past ``print_limit``, summed: counts and US$ add up, other
+        columns are left blank, and the first text column says how many rows it stands for."""
+        if self.print_limit is None:
+            return None
+        rest = self._rows_with_figures()[self.print_limit :]
+        if not rest:
+            return None
+        label_at = next(i for i, column in enumerate(self.columns) if column.kind == TEXT)
+        row = []
+        for index, column in enumerate(self.columns):
+            if index == label_at:
+                row.append(self.rest_label % {"count": display(len(rest), INT)})
+            elif column.kind == INT:
+                row.append(sum(values[index] or 0 for values in rest))
+            elif column.kind == USD:
+                row.append(str(sum(Decimal(values[index] or 0) for values in rest)))
+            else:
+                row.append("")
+        return row
 
     def display_rows(self) -> list[list[tuple[str, bool]]]:
         return [
@@ -104,11 +137,18 @@ class Table:
         ]
 
     def display_total(self) -> list[tuple[str, bool]] | None:
-        if self.total is None:
+        return self._display_summary(self.total)
+
+    def display_rest(self) -> list[tuple[str, bool]] | None:
+        return self._display_summary(self.rest_row())
+
+    def _display_summary(self, row: list | None) -> list[tuple[str, bool]] | None:
+        # A summary row leaves its blank cells blank (no dash).
+        if row is None:
             return None
         return [
             (display(value, column.kind) if value not in (None, "") else "", column.numeric)
-            for value, column in zip(self.total, self.columns, strict=True)
+            for value, column in zip(row, self.columns, strict=True)
         ]
 
 
@@ -608,6 +648,7 @@ def _resources(snapshot, number) -> Section:
             total=funding_total(data["by_source_kind"]),
         )
     )
+    funders = data["by_funder"]
     section.tables.append(
         Table(
             f"{number}.2",
@@ -615,8 +656,18 @@ def _resources(snapshot, number) -> Section:
             [Column(_("Acronym"), CODE), Column(_("Funder")), *funding_columns],
             [
                 [row["code"], row["label"], row["lines"], row["usd"], row["unconverted"]]
-                for row in data["by_funder"]
+                for row in funders
             ],
+            total=funding_total(funders),
+            note=_(
+                "The %(shown)s largest funders by US$ value are listed; the others are summed in "
+                "one row. The XLSX annex lists all %(count)s funders."
+            )
+            % {"shown": display(FUNDERS_PRINTED, INT), "count": display(len(funders), INT)}
+            if len(funders) > FUNDERS_PRINTED
+            else "",
+            print_limit=FUNDERS_PRINTED,
+            rest_label=_("Other funders (%(count)s)"),
         )
     )
     section.tables.append(

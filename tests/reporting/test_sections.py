@@ -454,6 +454,55 @@ def test_section_4_resources(facts, report):
     assert report.csv["division_costs_usd"][str(YEAR)] == f"{costs:.2f}"
 
 
+
+def test_the_pdf_lists_the_largest_funders_and_sums_the_others(
+    year_of_records, facts, tmp_path, monkeypatch
+):
+    """A large year has thousands of funders: the PDF lists the largest and sums the rest in
+    one row (the totals unchanged); the annex still lists every funder."""
+    from reporting import document
+    from reporting.render.pdf import render_pdf
+    from reporting.render.xlsx import render_xlsx
+
+    funders = {}
+    for line in expected.funding_lines(facts, YEAR):
+        mine = funders.setdefault(line.funder, {"lines": 0, "usd": Decimal(0), "unconverted": 0})
+        mine["lines"] += 1
+        if expected.usd(line) is None:
+            mine["unconverted"] += 1
+        else:
+            mine["usd"] += expected.usd(line)
+    ranked = sorted(funders.items(), key=lambda item: (-item[1]["usd"], item[0].name))
+    assert len(ranked) >= 3
+    largest, rest = ranked[0], ranked[1:]
+    monkeypatch.setattr(document, "FUNDERS_PRINTED", 1)
+    built = document.build(year_of_records["en"].run.snapshot, "en")
+    render_pdf(built, tmp_path / "report.pdf")
+    render_xlsx(built, tmp_path / "annex.xlsx")
+    block = pdf_table(pdf_text(tmp_path / "report.pdf"), "4.2")
+
+    def figures(rows):
+        return [
+            integer(sum(row["lines"] for row in rows)),
+            dollars(sum((row["usd"] for row in rows), Decimal(0))),
+            integer(sum(row["unconverted"] for row in rows)),
+        ]
+
+    assert pdf_numbers(block, largest[0].acronym, 3) == figures([largest[1]])
+    for funder, _figures in rest:
+        assert not any(line.strip().startswith(funder.acronym + " ") for line in block)
+    assert pdf_numbers(block, f"Other funders ({len(rest)})", 3) == figures(
+        [row for _funder, row in rest]
+    )
+    assert pdf_numbers(block, "Total", 3) == figures(list(funders.values()))
+    flat = " ".join(" ".join(block).split())
+    assert "The 1 largest funders by US$ value are listed" in flat
+    assert f"lists all {len(ranked)} funders" in flat
+    annex_rows = xlsx_tables(tmp_path / "annex.xlsx")["4.2"][1]  # then the note, one cell
+    listed = {row[1] for row in annex_rows if len(row) > 1}
+    assert listed == {funder.name for funder in funders} | {"Total"}
+
+
 # --- 5. Needs, priorities and gaps ------------------------------------------------------------
 
 
