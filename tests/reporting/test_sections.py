@@ -454,7 +454,6 @@ def test_section_4_resources(facts, report):
     assert report.csv["division_costs_usd"][str(YEAR)] == f"{costs:.2f}"
 
 
-
 def test_the_pdf_lists_the_largest_funders_and_sums_the_others(
     year_of_records, facts, tmp_path, monkeypatch
 ):
