@@ -13,6 +13,7 @@ with the size of the registry.
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
@@ -32,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -58,6 +60,8 @@ MAX_WORDS = 6
 LIMIT = 5
 # How many activities, best by shared codes, the request's words may re-rank.
 SHORTLIST = 200
+# How far apart in time two requests of a country may be filed to be flagged as duplicates.
+DUPLICATE_WINDOW = timedelta(days=3 * 365)
 
 _STOP_WORDS = frozenset(
     [
@@ -567,9 +571,19 @@ def _possible_duplicates(request, need: _Need, user, limit: int) -> list[Match]:
     from requests_app.selectors import requests_visible_to
     from requests_app.workflow import State
 
+    on_the_same_themes = Request.thematic_areas.through.objects.filter(
+        thematicarea__in=list(need.themes)
+    ).values("request_id")
+    filed_around = request.created_at or timezone.now()
     candidates = (
         requests_visible_to(user)
-        .filter(country=request.country_id)
+        .filter(country=request.country_id, pk__in=on_the_same_themes)
+        # A duplicate is filed around the same time; decades of a country's history are not
+        # read for each request.
+        .filter(
+            created_at__gte=filed_around - DUPLICATE_WINDOW,
+            created_at__lte=filed_around + DUPLICATE_WINDOW,
+        )
         .exclude(pk=request.pk)
         .exclude(state=State.WITHDRAWN)
         .annotate(

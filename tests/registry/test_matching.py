@@ -210,3 +210,21 @@ def test_the_request_page_links_to_its_matches_page_which_keeps_the_scope(
     assert "Already works in Nepal" in html
     assert client_for(focal_point("KEN")).get(matches_url).status_code == 404
     assert client_for(regional_staff("ROA")).get(matches_url).status_code == 404
+
+
+def test_requests_filed_years_apart_are_not_flagged_as_duplicates(registry_demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from registry.matching import DUPLICATE_WINDOW
+    from requests_app.models import Request
+
+    request = nepal_request()
+    recent = nepal_request(title="Biodiversity monitoring, this year")
+    long_ago = nepal_request(title="Biodiversity monitoring, a decade ago")
+    Request.objects.filter(pk=long_ago.pk).update(
+        created_at=timezone.now() - DUPLICATE_WINDOW - timedelta(days=30)
+    )
+    flagged = {m.object.pk for m in matches_for(request, user=coordinator()).possible_duplicates}
+    assert flagged == {recent.pk}
