@@ -459,7 +459,9 @@ def test_queue_pages_run_a_fixed_number_of_queries(cast, client_for, who, url):
     [
         ("regional_staff", "regional_office=ROA&overdue=true"),
         ("regional_staff", "state=submitted,under_review&thematic_area=T01"),
+        ("regional_staff", "state=submitted,under_review,routed&ordering=urgency"),
         ("lead_division", "division=DEPI"),
+        ("supporting_division", "ordering=urgency"),
         ("coordinator", "state=routed"),
     ],
 )
