@@ -1,9 +1,26 @@
 from django.contrib import admin
 
 from . import models, services
+from .freshness import registry_changed
 
 
-class ReferenceAdmin(admin.ModelAdmin):
+class RegistryChangesMixin:
+    """Edits made here change names the registry's cached facets show (registry.freshness)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        registry_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        registry_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        registry_changed()
+
+
+class ReferenceAdmin(RegistryChangesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "name_zh", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     search_fields = ["code", "name", "name_zh"]
@@ -41,7 +58,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(RegistryChangesMixin, admin.ModelAdmin):
     """Read-only: activities change through the registry's pages and import, which keep the
     history and the search index; the admin only shows them."""
 

@@ -1,8 +1,13 @@
 """Full-text search of the registry.
 
 On PostgreSQL every activity carries a stored ``tsvector`` (title weighted above the rest),
-indexed with GIN and searched with prefix matching, ranked. On SQLite — the embedded default —
-the same stored document is searched by substring, so the portal works on a bare machine.
+indexed with GIN and searched with prefix matching. Results are ordered by how well the title
+answers the query — the rank of a second, small vector of the heading alone, against any of the
+query's words — then by title. Ranking every match by its full vector was the cost of a broad
+query (a prefix such as "water" matches a third of a large registry, and each full vector is
+read from TOAST storage); the heading vector is stored in the row. On SQLite — the embedded
+default — the same stored document is searched by substring, so the portal works on a bare
+machine.
 
 Chinese, Japanese and Korean have no spaces between words, so PostgreSQL's parser cannot cut
 them into lexemes; a query term in those scripts is matched as a substring of the document on
@@ -17,8 +22,12 @@ import re
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from .freshness import cached_for_version
 
 SEARCH_CONFIG = "english"
 LONG_FIELDS = ("phase", "objectives", "description", "outputs", "results_narrative")
@@ -40,8 +49,8 @@ def search_activities(queryset: QuerySet, text: str) -> QuerySet:
     terms = search_terms(text)
     if not terms:
         return queryset
-    cjk_terms = [term for term in terms if _CJK.search(term)]
-    word_terms = [term for term in terms if term not in cjk_terms]
+    word_terms = _word_terms(terms)
+    cjk_terms = [term for term in terms if term not in word_terms]
     for term in cjk_terms:
         queryset = queryset.filter(search_document__contains=term)
     if not word_terms:
@@ -52,13 +61,78 @@ def search_activities(queryset: QuerySet, text: str) -> QuerySet:
         return queryset
     # Terms are word characters only, so the raw tsquery cannot be malformed; ":*" makes
     # "biodivers" find "biodiversity" as people expect from a search box.
-    query = SearchQuery(
-        " & ".join(f"{term}:*" for term in word_terms), search_type="raw", config=SEARCH_CONFIG
-    )
+    every_word = _tsquery(" & ", word_terms)
+    # A title naming some of the words (more of them, more often) comes before one naming none.
+    title_rank = SearchRank(F("search_title_vector"), _tsquery(" | ", word_terms))
     return (
-        queryset.filter(search_vector=query)
-        .annotate(search_rank=SearchRank(F("search_vector"), query))
+        queryset.filter(search_vector=every_word)
+        .annotate(search_rank=Coalesce(title_rank, Value(0.0), output_field=FloatField()))
         .order_by("-search_rank", "title", "pk")
+    )
+
+
+class RankedResults:
+    """The results of ``search_activities`` in their order, read a page at a time in two parts.
+
+    Ordering every match by rank makes PostgreSQL read every matching row before the first
+    page (a third of a large registry for "water"). Here the matches whose title names a
+    query word (few; found with the title vector's GIN index) come first, then the others in
+    title order, which PostgreSQL reads along the title index and stops at the page's end.
+    That is the same order as the queryset's (the rank is 0 without a title match), in a fixed
+    number of queries; the count comes from the caller (``selectors.activity_summary``).
+    """
+
+    def __init__(self, matches: QuerySet, text: str, rows: QuerySet):
+        title_words = Q(search_title_vector=_tsquery(" | ", _word_terms(search_terms(text))))
+        keys = matches.prefetch_related(None)
+        self.title_matches = keys.filter(title_words)
+        self.others = keys.exclude(title_words).order_by("title", "pk")
+        self.rows = rows
+
+    def __getitem__(self, page: slice) -> list:
+        bottom, top = page.start or 0, page.stop
+        # The keys of a page are cached with the registry's version, as the counts are: the
+        # title matches are ranked each time they are read.
+        try:
+            keys = cached_for_version(
+                f"page:{bottom}:{top}", self.title_matches, lambda: self._keys(bottom, top)
+            )
+        except EmptyResultSet:  # a list that cannot match anything
+            return []
+        position = {key: index for index, key in enumerate(keys)}
+        # Read by key, without the full-text condition the keys already satisfied.
+        rows = self.rows.order_by().filter(pk__in=keys)
+        return sorted(rows, key=lambda row: position[row.pk])
+
+    def _keys(self, bottom: int, top: int) -> list:
+        first = self.title_matches.count()
+        keys = _keys(self.title_matches, bottom, max(min(top, first) - bottom, 0))
+        start = max(bottom - first, 0)
+        return keys + _keys(self.others, start, max(top - first - start, 0))
+
+
+def _keys(queryset: QuerySet, start: int, count: int) -> list:
+    # At least one key is read, so that a page runs the same queries wherever it falls.
+    return list(queryset.values_list("pk", flat=True)[start : start + max(count, 1)])[:count]
+
+
+def listed_results(matches: QuerySet, text: str):
+    """``matches`` (an activity list, filtered by ``search_activities`` for ``text``) to be read
+    a page at a time, with what a row of a list shows."""
+    if uses_postgres_search() and _word_terms(search_terms(text)):
+        from .models import Activity
+
+        return RankedResults(matches, text, Activity.objects.for_listing())
+    return matches.for_listing()
+
+
+def _word_terms(terms: list[str]) -> list[str]:
+    return [term for term in terms if not _CJK.search(term)]
+
+
+def _tsquery(operator: str, terms: list[str]) -> SearchQuery:
+    return SearchQuery(
+        operator.join(f"{term}:*" for term in terms), search_type="raw", config=SEARCH_CONFIG
     )
 
 
@@ -105,6 +179,7 @@ def store_search_document(activity_id: int, data) -> None:
         values["search_vector"] = SearchVector(
             Value(heading), weight="A", config=SEARCH_CONFIG
         ) + SearchVector(Value(body), weight="B", config=SEARCH_CONFIG)
+        values["search_title_vector"] = SearchVector(Value(heading), config=SEARCH_CONFIG)
     Activity.objects.filter(pk=activity_id).update(**values)
 
 

@@ -7,22 +7,29 @@ division staff their division's, the BSP coordinator all of them.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bali_portal.accounts.models import Role
 
+from . import freshness
 from .models import (
     Activity,
     ActivityCountry,
     ActivityStatus,
     AssistanceSource,
+    Country,
+    Division,
     Modality,
     Organization,
     PartnerRole,
     Partnership,
+    RegionalOffice,
     Solution,
+    ThematicArea,
     localized,
 )
 
@@ -146,134 +153,146 @@ class Facet:
 
 
 FACET_LIMIT = 15
+# Facets with few values show them all; the others their FACET_LIMIT most frequent.
+FACETS_SHOWN_WHOLE = ("modality", "division", "status")
 
 
-def _through_facet(through, column: str, ids, label_fields) -> list[FacetItem]:
-    rows = (
-        through.objects.filter(activity_id__in=ids)
-        .values(column, *label_fields)
-        .annotate(count=Count("activity_id", distinct=True))
-        .order_by("-count", column)
-    )
-    return [
-        FacetItem(
-            value=str(row[column]),
-            label=localized(row[label_fields[0]], row[label_fields[1]])
-            if len(label_fields) > 1
-            else str(row[label_fields[0]]),
-            count=row["count"],
-        )
-        for row in rows[:FACET_LIMIT]
-    ]
+@dataclass
+class SearchSummary:
+    """How many activities a filtered list has, and its facets."""
+
+    total: int
+    facets: list[Facet]
 
 
 def activity_facets(queryset: QuerySet[Activity]) -> list[Facet]:
-    """Facets of a filtered list: one grouped query each, whatever the number of activities."""
-    ids = queryset.order_by().values("pk")
-    facets = [
-        Facet(
-            "regional_office",
-            _("Region"),
-            _through_facet(
-                Activity.regional_offices.through,
-                "regionaloffice_id",
-                ids,
-                ("regionaloffice__name", "regionaloffice__name_zh"),
-            ),
+    """Facets of a filtered list (one statement, whatever the number of activities)."""
+    return activity_summary(queryset).facets
+
+
+def activity_summary(queryset: QuerySet[Activity]) -> SearchSummary:
+    """The count and the facets of a filtered list, from one statement over the matched set.
+
+    The counts are cached per statement (the list's filters and scope are in it) and registry
+    version (``registry.freshness``): a broad full-text query matches a large share of the
+    registry, and counting it again for each page of results would cost the most of each page.
+    """
+    matched = _matched(queryset)
+    try:
+        groups = freshness.cached_for_version(
+            "summary", matched, lambda: _facet_groups(*matched.query.sql_with_params())
+        )
+    except EmptyResultSet:  # a queryset.none(): nothing to count
+        groups = []
+    return _summary(groups)
+
+
+def _matched(queryset: QuerySet[Activity]) -> QuerySet:
+    """The matched set: its key and the columns the facets count directly."""
+    return queryset.order_by().values_list(
+        "pk",
+        "status",
+        "modality",
+        "lead_division_id",
+        ExtractYear(Coalesce("actual_start", "planned_start")),
+    )
+
+
+def _facet_groups(matched_sql: str, params: tuple) -> list[tuple]:
+    """(facet, value, name, Chinese name, count) rows: the total first, then each facet in its
+    order, computed from one materialized matched set (a CTE referenced by every branch).
+
+    Only constants and quoted table names are written into the SQL; the list's own filters
+    come with their parameters (``_matched_sql``).
+    """
+    quote = connection.ops.quote_name
+
+    def through(facet: str, model, column: str, reference, extra: str = "") -> str:
+        # One row per (activity, value) in these tables, so COUNT(*) counts activities.
+        return (
+            f"SELECT '{facet}', CAST(x.{quote(column)} AS TEXT), r.name, r.name_zh, COUNT(*), "  # noqa: S608
+            f"-COUNT(*), {'r.name' if facet == 'funder' else 'x.' + quote(column)} "
+            f"FROM {quote(model._meta.db_table)} x JOIN matched m ON m.id = x.activity_id "
+            f"JOIN {quote(reference._meta.db_table)} r ON r.{quote(reference._meta.pk.column)}"
+            f" = x.{quote(column)} {extra}"
+            f"GROUP BY x.{quote(column)}, r.name, r.name_zh"
+        )
+
+    def column(facet: str, name: str) -> str:
+        return (
+            f"SELECT '{facet}', {name}, '', '', COUNT(*), -COUNT(*), {name} FROM matched "  # noqa: S608
+            f"GROUP BY {name}"
+        )
+
+    branches = [
+        "SELECT 'total' AS facet, '' AS value, '' AS name, '' AS name_zh, COUNT(*) AS n, "
+        "0 AS first_key, '' AS second_key FROM matched",
+        through(
+            "regional_office", Activity.regional_offices.through, "regionaloffice_id",
+            RegionalOffice,
         ),
-        Facet(
-            "country",
-            _("Country"),
-            _through_facet(
-                ActivityCountry, "country_id", ids, ("country__name", "country__name_zh")
-            ),
+        through("country", ActivityCountry, "country_id", Country),
+        through(
+            "thematic_area", Activity.thematic_areas.through, "thematicarea_id", ThematicArea
         ),
-        Facet(
-            "thematic_area",
-            _("Thematic area"),
-            _through_facet(
-                Activity.thematic_areas.through,
-                "thematicarea_id",
-                ids,
-                ("thematicarea__name", "thematicarea__name_zh"),
-            ),
+        column("modality", "modality"),
+        "SELECT 'division', m.division, d.name, d.name_zh, COUNT(*), -COUNT(*), m.division "  # noqa: S608
+        f"FROM matched m JOIN {quote(Division._meta.db_table)} d ON d.code = m.division "
+        "GROUP BY m.division, d.name, d.name_zh",
+        column("status", "status"),
+        "SELECT 'year', CAST(start_year AS TEXT), '', '', COUNT(*), -start_year, '' "
+        "FROM matched WHERE start_year IS NOT NULL GROUP BY start_year",
+        through(
+            "funder", Partnership, "organization_id", Organization,
+            f"AND x.role = '{PartnerRole.FUNDING}' ",
         ),
-    ]
-    modality_labels = dict(Modality.choices)
-    facets.append(
-        Facet(
-            "modality",
-            _("Cooperation modality"),
-            [
-                FacetItem(row["modality"], str(modality_labels[row["modality"]]), row["count"])
-                for row in Activity.objects.filter(pk__in=ids)
-                .values("modality")
-                .annotate(count=Count("pk"))
-                .order_by("-count", "modality")
-            ],
-        )
+    ]  # fmt: skip
+    shown_whole = ", ".join(f"'{name}'" for name in ("total", *FACETS_SHOWN_WHOLE))
+    sql = f"""
+        WITH matched (id, status, modality, division, start_year) AS ({matched_sql})
+        SELECT facet, value, name, name_zh, n FROM (
+            SELECT facet, value, name, name_zh, n, ROW_NUMBER() OVER (
+                PARTITION BY facet ORDER BY first_key, second_key
+            ) AS position
+            FROM ({" UNION ALL ".join(branches)}) AS grouped
+        ) AS ranked
+        WHERE position <= {FACET_LIMIT} OR facet IN ({shown_whole})
+        ORDER BY facet, position
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+FACET_ORDER = (
+    ("regional_office", _lazy("Region")),
+    ("country", _lazy("Country")),
+    ("thematic_area", _lazy("Thematic area")),
+    ("modality", _lazy("Cooperation modality")),
+    ("division", _lazy("Lead division")),
+    ("status", _lazy("Status")),
+    ("year", _lazy("Start year")),
+    ("funder", _lazy("Funder")),
+)
+
+
+def _summary(groups: list[tuple]) -> SearchSummary:
+    """Labels in the reader's language (the cache holds both names)."""
+    choice_labels = {"modality": dict(Modality.choices), "status": dict(ActivityStatus.choices)}
+    total = 0
+    items: dict[str, list[FacetItem]] = {name: [] for name, _label in FACET_ORDER}
+    for facet, value, name, name_zh, count in groups:
+        if facet == "total":
+            total = count
+            continue
+        if facet in choice_labels:
+            label = str(choice_labels[facet].get(value, value))
+        elif facet == "year":
+            label = value
+        else:
+            label = localized(name, name_zh)
+        items[facet].append(FacetItem(value=value, label=label, count=count))
+    return SearchSummary(
+        total=total,
+        facets=[Facet(name, str(label), items[name]) for name, label in FACET_ORDER],
     )
-    facets.append(
-        Facet(
-            "division",
-            _("Lead division"),
-            [
-                FacetItem(
-                    row["lead_division"],
-                    localized(row["lead_division__name"], row["lead_division__name_zh"]),
-                    row["count"],
-                )
-                for row in Activity.objects.filter(pk__in=ids)
-                .values("lead_division", "lead_division__name", "lead_division__name_zh")
-                .annotate(count=Count("pk"))
-                .order_by("-count", "lead_division")
-            ],
-        )
-    )
-    status_labels = dict(ActivityStatus.choices)
-    facets.append(
-        Facet(
-            "status",
-            _("Status"),
-            [
-                FacetItem(row["status"], str(status_labels[row["status"]]), row["count"])
-                for row in Activity.objects.filter(pk__in=ids)
-                .values("status")
-                .annotate(count=Count("pk"))
-                .order_by("-count", "status")
-            ],
-        )
-    )
-    facets.append(
-        Facet(
-            "year",
-            _("Start year"),
-            [
-                FacetItem(str(row["start_year"]), str(row["start_year"]), row["count"])
-                for row in Activity.objects.filter(pk__in=ids)
-                .annotate(start_year=ExtractYear(Coalesce("actual_start", "planned_start")))
-                .filter(start_year__isnull=False)
-                .values("start_year")
-                .annotate(count=Count("pk"))
-                .order_by("-start_year")[:FACET_LIMIT]
-            ],
-        )
-    )
-    facets.append(
-        Facet(
-            "funder",
-            _("Funder"),
-            [
-                FacetItem(
-                    str(row["organization_id"]),
-                    localized(row["organization__name"], row["organization__name_zh"]),
-                    row["count"],
-                )
-                for row in Partnership.objects.filter(activity_id__in=ids, role=PartnerRole.FUNDING)
-                .values("organization_id", "organization__name", "organization__name_zh")
-                .annotate(count=Count("activity_id", distinct=True))
-                .order_by("-count", "organization__name")[:FACET_LIMIT]
-            ],
-        )
-    )
-    return facets

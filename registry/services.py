@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .freshness import registry_changed
 from .models import (
     IDENTIFIER_LINK_KINDS,
     Activity,
@@ -239,6 +240,7 @@ def save_activity(
     activity.save()
     _write_relations(activity, data)
     store_search_document(activity.pk, data)
+    registry_changed()  # cached counts of lists and searches (registry.freshness)
 
     if actor is not None and not activities_editable_by(actor).filter(pk=activity.pk).exists():
         raise PermissionDenied(
@@ -278,6 +280,7 @@ def save_organization(*, actor, organization: Organization) -> Organization:
     _check_directory_editor(actor)
     organization.full_clean()
     organization.save()
+    registry_changed()  # facets name funders
     refresh_search_index(
         Activity.objects.filter(partnerships__organization=organization)
         .values_list("pk", flat=True)

@@ -36,7 +36,9 @@ from .forms import (
 )
 from .importing import import_csv
 from .models import Activity, Division, PartnerRole
+from .pagination import CountedPaginator
 from .records import COLUMN_HELP, COLUMNS, READ_ONLY_COLUMNS
+from .search import listed_results
 
 PAGE_SIZE = 20
 SEARCH_FIELDS = (
@@ -78,6 +80,13 @@ def _understood(filterset) -> bool:
     return not filterset.is_bound or filterset.is_valid()
 
 
+def _search_text(filterset) -> str:
+    """The full-text query the list was filtered by ("" when none)."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return ""
+    return filterset.form.cleaned_data.get("search") or ""
+
+
 def activity_list(request):
     """The public search page: full text, filters, facets with counts, exports."""
     filterset = ActivityFilterSet(
@@ -85,8 +94,10 @@ def activity_list(request):
     )
     # A filter that cannot be understood shows its error and no results, never everything.
     activities = filterset.qs if _understood(filterset) else filterset.queryset.none()
-    facets = _facet_links(selectors.activity_facets(activities), request.GET)
-    paginator = Paginator(activities.for_listing(), PAGE_SIZE)
+    summary = selectors.activity_summary(activities)
+    facets = _facet_links(summary.facets, request.GET)
+    rows = listed_results(activities, _search_text(filterset))
+    paginator = CountedPaginator(rows, PAGE_SIZE, count=summary.total)
     page = paginator.get_page(request.GET.get("page"))
     query = _query_without(request.GET)
     return render(

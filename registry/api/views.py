@@ -24,6 +24,8 @@ from ..filters import (
     SolutionFilterSet,
 )
 from ..matching import matches_for
+from ..pagination import counted
+from ..search import listed_results
 from .serializers import (
     ActivityDetailSerializer,
     ActivityListSerializer,
@@ -59,18 +61,23 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         activities = selectors.activities_visible_to(self.request.user)
         if self.action == "list":
-            return activities.for_listing()
+            return activities  # list() reads each page's rows with for_listing()
         return activities.with_everything()
 
     def get_serializer_class(self):
         return ActivityListSerializer if self.action == "list" else ActivityDetailSerializer
 
+    def _search_text(self) -> str:
+        return self.request.query_params.get("search", "")
+
     def list(self, request, *args, **kwargs):
         """The page of results, with facet counts of the whole filtered list."""
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        summary = selectors.activity_summary(queryset)
+        self.paginator.django_paginator_class = counted(summary.total)
+        page = self.paginate_queryset(listed_results(queryset, self._search_text()))
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        response.data["facets"] = _facets_json(selectors.activity_facets(queryset))
+        response.data["facets"] = _facets_json(summary.facets)
         return response
 
 
