@@ -1273,7 +1273,9 @@ def load(generator: Generator, connection, *, freeze=True, log=print):
             UPDATE "{activity_table}" SET search_vector =
                 setweight(to_tsvector('english', identifier || ' ' || title || ' ' || title_zh),
                           'A')
-                || setweight(to_tsvector('english', search_document), 'B')
+                || setweight(to_tsvector('english', search_document), 'B'),
+              search_title_vector =
+                to_tsvector('english', identifier || ' ' || title || ' ' || title_zh)
         """)  # fmt: skip
         log(f"  search vectors: {time.monotonic() - t:.1f}s")
         t = time.monotonic()
