@@ -1264,8 +1264,8 @@ def load(generator: Generator, connection, *, freeze=True, log=print):
                     copy.write(chunk)
         log(f"  COPY {sum(s[3] for s in spools):,} rows: {time.monotonic() - t:.1f}s")
         t = time.monotonic()
-        # The search vector, as registry.search builds it: the heading weighs more (A) than
-        # the rest (B).
+        # The search vectors, as registry.search builds them: the heading weighs more (A) than
+        # the rest (B); the heading's own vector orders the results.
         from registry.models import Activity
 
         activity_table = Activity._meta.db_table
