@@ -305,7 +305,7 @@ URGENCY_ORDER = (
 NEWEST_ORDER = "r.created_at DESC, r.id DESC"
 
 
-def list_sql(t):
+def list_sql(t, order=NEWEST_ORDER):
     aggregates = ", ".join(
         m2m_agg(t, k)
         for k in ("r_themes", "r_cross", "r_meas", "r_support", "r_subregional", "r_supporting")
@@ -318,7 +318,7 @@ def list_sql(t):
         LEFT JOIN "{t["user"]}" u ON u.id = r.assignee_id
         LEFT JOIN "{t["division"]}" d ON d.code = r.lead_division_id
         WHERE r.regional_office_id = %(office)s AND r.state = ANY(%(states)s)
-        ORDER BY {NEWEST_ORDER}
+        ORDER BY {order}
         LIMIT 50
     """
 
@@ -423,7 +423,8 @@ def latency_metric(results, name, client, paths, warmup, samples, budget_ms, sql
 
 
 def run_submissions(results, port, focal_points, seconds, sql, t):
-    """8 concurrent clients (threads of this process), each a focal point: create + submit."""
+    """8 concurrent clients (threads of this process), each a focal point filing complete
+    requests (``POST /api/v1/requests/`` with ``"submit": true``)."""
     started_at = sql.one("SELECT now()")[0]
     tokens = []
     for email in focal_points:
@@ -449,13 +450,10 @@ def run_submissions(results, port, focal_points, seconds, sql, t):
         while time.monotonic() < stop_at:
             t0 = time.perf_counter()
             try:
-                created = client.post("/api/v1/requests/", json_body=body)
-                if created.status != 201:
-                    raise RuntimeError(f"create HTTP {created.status} {created.text[:160]}")
-                reference = created.json()["reference"]
-                submitted = client.post(f"/api/v1/requests/{reference}/submit/", json_body={})
-                if submitted.status != 200:
-                    raise RuntimeError(f"submit HTTP {submitted.status} {submitted.text[:160]}")
+                # A complete request filed and submitted in one call ("submit": true).
+                filed = client.post("/api/v1/requests/", json_body={**body, "submit": True})
+                if filed.status != 201 or filed.json()["state"] != "submitted":
+                    raise RuntimeError(f"file HTTP {filed.status} {filed.text[:160]}")
                 ok[i] += 1
                 with lock:
                     latencies.append(time.perf_counter() - t0)
@@ -730,6 +728,9 @@ def main(argv=None):
     parser.add_argument("--only", default="", help="comma-separated sections to run")
     parser.add_argument("--samples", type=int, default=None, help="requests per latency metric")
     parser.add_argument("--warmup", type=int, default=None, help="warm-up requests per metric")
+    parser.add_argument(
+        "--output", default=None, help="results file (default bench/results-<scale>.json)"
+    )
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
@@ -794,7 +795,7 @@ def main(argv=None):
     open_states = ",".join(OPEN_STATES)
     queue_page = "/requests/queue/?" + "&".join(f"state={s}" for s in OPEN_STATES)
     queue_page_few = "/requests/queue/?state=submitted"
-    queue_api = f"/api/v1/requests/?state={open_states}"
+    queue_api = f"/api/v1/requests/?state={open_states}&ordering=urgency"
     queue_params = {"office": office, "states": OPEN_STATES, "clocked": CLOCKED,
                     "open": OPEN_STATES}  # fmt: skip
     searches = ["water", "climate adaptation", "biodivers", "waste management"]
@@ -824,7 +825,7 @@ def main(argv=None):
             [office, OPEN_STATES],
         )[0],
     }
-    out = BENCH_DIR / f"results-{args.scale}.json"
+    out = Path(args.output) if args.output else BENCH_DIR / f"results-{args.scale}.json"
 
     def save():
         summary = {
@@ -870,7 +871,7 @@ def main(argv=None):
         if want("queue"):
             print("Regional triage queue (office ROA, open states, 50 rows)")
             latency_metric(results, "queue_api", staff, [queue_api], warmup, samples, 150,
-                           (sql, list_sql(t)), queue_params, 3.0)  # fmt: skip
+                           (sql, list_sql(t, URGENCY_ORDER)), queue_params, 3.0)  # fmt: skip
             latency_metric(results, "queue_page", staff_session, [queue_page], warmup, samples,
                            150, (sql, queue_sql(t, URGENCY_ORDER)), queue_params, 3.0)  # fmt: skip
             save()
@@ -882,6 +883,11 @@ def main(argv=None):
             latency_metric(results, "detail_page", staff_session, [f"/requests/{r}/"
                            for r in long_refs], warmup, samples, 100,
                            (sql, detail_sql(t)), {"reference": long_refs[0]})  # fmt: skip
+            # The registry's matches for a request, on their own page since they rank the
+            # whole registry: measured, no budget in the issue.
+            latency_metric(results, "matches_page", staff_session,
+                           [f"/requests/{r}/matches/" for r in long_refs],
+                           max(1, warmup // 5), max(5, samples // 4), None)  # fmt: skip
             save()
         if want("search"):
             print("Registry full-text search with facets")
@@ -898,7 +904,7 @@ def main(argv=None):
             print("Query counts (in-process, Django test client)")
             spec = {
                 "queue_api": {"user": staff_email, "paths": [queue_api,
-                              "/api/v1/requests/?state=submitted"]},
+                              "/api/v1/requests/?state=submitted&ordering=urgency"]},
                 "queue_page": {"user": staff_email, "paths": [queue_page, queue_page_few]},
                 "list_page": {"user": staff_email, "paths": ["/requests/",
                               "/requests/?state=submitted"]},
@@ -906,6 +912,9 @@ def main(argv=None):
                                f"/api/v1/requests/{short_ref}/"]},
                 "detail_page": {"user": staff_email, "paths": [f"/requests/{long_refs[0]}/",
                                 f"/requests/{short_ref}/"]},
+                "matches_page": {"user": staff_email, "paths": [
+                                 f"/requests/{long_refs[0]}/matches/",
+                                 f"/requests/{short_ref}/matches/"]},
                 "search_api": {"user": staff_email, "paths": ["/api/v1/activities/?search=water",
                                "/api/v1/activities/?search=mercury+minamata"]},
                 "search_page": {"user": staff_email, "paths": ["/registry/?search=water",
