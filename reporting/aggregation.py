@@ -520,11 +520,13 @@ def results(period: Period, refs: References) -> dict:
         outputs=Count("pk", filter=Q(separate) & ~Q(outputs="")),
         **_trained(filter=separate),
     )
+    # Uncorrelated ``IN`` lists, which PostgreSQL reads once into a hash, rather than an
+    # ``EXISTS`` per country (an index probe per country until its first completed request).
     countries = Country.objects.filter(
-        Exists(completed.filter(country_id=OuterRef("pk")))
-        | Exists(
-            ActivityCountry.objects.filter(
-                country_id=OuterRef("pk"), activity_id__in=done.values("pk")
+        Q(pk__in=completed.values("country_id"))
+        | Q(
+            pk__in=ActivityCountry.objects.filter(activity_id__in=done.values("pk")).values(
+                "country_id"
             )
         )
     ).count()
