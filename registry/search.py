@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import Count, F, FloatField, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce
 
 from .freshness import cached_for_version
@@ -105,8 +105,12 @@ class RankedResults:
         return sorted(rows, key=lambda row: position[row.pk])
 
     def _keys(self, bottom: int, top: int) -> list:
-        first = self.title_matches.count()
-        keys = _keys(self.title_matches, bottom, max(min(top, first) - bottom, 0))
+        # How many titles match comes with the page's keys (the ranking reads them all anyway);
+        # it takes a query of its own only for a page past the last of them.
+        counted = self.title_matches.annotate(title_matches=Window(Count("pk")))
+        rows = list(counted.values_list("pk", "title_matches")[bottom:top])
+        first = rows[0][1] if rows else self.title_matches.count()
+        keys = [key for key, _count in rows]
         start = max(bottom - first, 0)
         return keys + _keys(self.others, start, max(top - first - start, 0))
 
