@@ -80,7 +80,7 @@ def run_list(request):
                     _("The report for %(year)s has been started.") % {"year": run.year},
                 )
                 return redirect("reporting:detail", pk=run.pk)
-    page = Paginator(selectors.runs_visible_to(request.user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.run_list_visible_to(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

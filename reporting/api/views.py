@@ -34,7 +34,8 @@ class ReportAPIMixin:
 class ReportRunListView(ReportAPIMixin, GenericAPIView):
     @extend_schema(responses=ReportRunSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        self.get_queryset()  # 404 for those who may not see runs at all
+        page = self.paginate_queryset(selectors.run_list_visible_to(request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(

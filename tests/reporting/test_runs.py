@@ -180,3 +180,30 @@ def test_the_beat_schedule_names_the_task(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["annual-report-each-january"]
     assert entry["task"] in app.tasks
     assert entry["schedule"].month_of_year == {1}
+
+
+def test_the_lists_of_runs_leave_the_figures_in_the_database(client_for, api_for):
+    """A run's figures weigh megabytes for a large year; a list shows none of them, so it never
+    reads them, and a longer list takes no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    council = factories.council()
+    figures = {"year": 2025, "resources": {"by_funder": [{"label": "x" * 100}] * 50}}
+
+    def list_queries(path, client):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(path).status_code == 200
+        reads = [q["sql"] for q in context.captured_queries if "reporting_reportrun" in q["sql"]]
+        assert reads and not any('"snapshot"' in sql for sql in reads), reads
+        return len(context.captured_queries)
+
+    ReportRun.objects.create(year=2025, snapshot=figures)
+    one = {
+        "page": list_queries("/reports/", client_for(council)),
+        "api": list_queries("/api/v1/reports/", api_for(council)),
+    }
+    for year in (2023, 2024):
+        ReportRun.objects.create(year=year, snapshot=figures)
+    assert list_queries("/reports/", client_for(council)) == one["page"]
+    assert list_queries("/api/v1/reports/", api_for(council)) == one["api"]
