@@ -2,7 +2,9 @@
 
 Times ``reporting.aggregation.compute_snapshot(year)`` (the ORM and Python), capturing every
 query it runs; then runs exactly those SQL statements again on a plain cursor and times them:
-the practical limit for the same figures. Prints JSON.
+the practical limit for the same figures. Session settings the aggregation makes (it turns
+PostgreSQL's JIT off and restores it) are statements too, so the replay runs under the same
+settings. Prints JSON.
 
     .venv/bin/python bench/report_aggregation.py YEAR
 """
