@@ -238,6 +238,8 @@ class Request(models.Model):
             ),
             models.Index(fields=["country", "state"], name="request_country_state"),
             models.Index(fields=["submitted_at"], name="request_submitted_at"),
+            # The annual report's figures of a year's completed requests.
+            models.Index(fields=["completed_at"], name="request_completed_at"),
         ]
         constraints = [
             models.CheckConstraint(
