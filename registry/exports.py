@@ -20,12 +20,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, groupby, islice
+from operator import itemgetter
 from pathlib import Path
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection, transaction
-from django.db.models import Aggregate, Func, OuterRef, QuerySet, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -49,6 +49,7 @@ from .records import (
 
 CHUNK = 200  # model instances (JSON, IATI, PDF): prefetch queries per chunk
 ROW_CHUNK = 2000  # plain rows (CSV, XLSX): rows fetched from the cursor at a time
+RELATED_CHUNK = 5000  # related rows (a few columns each): fetched from each cursor at a time
 SEARCH_FIELDS = ("search_document", "search_vector")
 # WeasyPrint reports every layout step at INFO; the portal's logs need only its warnings.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -90,124 +91,117 @@ def _in_transaction(stream: Iterator) -> Iterator:
         yield from stream
 
 
-class TextTuple(Func):
-    """Some fields of a row as one array of text: ``ARRAY[...]`` on PostgreSQL, which the
-    driver decodes natively, and a JSON array on SQLite."""
-
-    function = "JSON_ARRAY"
-    output_field = TextField()
-
-    def __init__(self, *fields: str):
-        super().__init__(*(Cast(name, TextField()) for name in fields))
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="ARRAY[%(expressions)s]", **extra_context)
-
-
-class JSONList(Aggregate):
-    """The values of a group as the text of one JSON array (SQLite)."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = TextField()
-
-
-def _related(queryset: QuerySet, fields: tuple[str, ...]):
-    """The related rows of the outer activity, each as a list of text (or the text itself for
-    one field): a PostgreSQL array, or the JSON of one on other databases."""
-    item = TextTuple(*fields) if len(fields) > 1 else Cast(fields[0], TextField())
-    rows = queryset.filter(activity_id=OuterRef("pk")).order_by()
-    if connection.vendor == "postgresql":
-        return ArraySubquery(rows.values(item=item))
-    return Subquery(rows.values("activity_id").annotate(items=JSONList(item)).values("items"))
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
 def _code_list(name: str) -> tuple:
     through = getattr(Activity, name).through
     column = next(
         field.column for field in through._meta.fields if field.name not in ("id", "activity")
     )
-    return through.objects.all(), (column,), None
+    return through.objects.all(), (column,)
 
 
-# Each related list: the rows, their fields, and how to read a row back from its text.
-# Annotation names must not clash with the model's own fields (``countries``...).
+# Each related list: its rows and the fields a cell needs, in the order its formatter takes them.
 RELATED_LISTS = {
-    **{f"list_{name}": _code_list(name) for name in CODE_LISTS},
-    "list_countries": (
-        ActivityCountry.objects.all(),
-        ("country_id", "share_percent"),
-        lambda code, share: (code, _decimal(share)),
-    ),
-    "list_partners": (Partnership.objects.all(), ("role", "organization__name"), None),
-    "list_funding": (
+    **{name: _code_list(name) for name in CODE_LISTS},
+    "countries": (ActivityCountry.objects.all(), ("country_id", "share_percent")),
+    "partners": (Partnership.objects.all(), ("role", "organization__name")),
+    "funding": (
         FundingLine.objects.all(),
         ("funder__name", "source_kind_id", "amount", "currency", "year", "amount_usd"),
-        lambda name, kind, amount, currency, year, amount_usd: (
-            name,
-            kind,
-            Decimal(amount),
-            currency,
-            None if year is None else int(year),
-            _decimal(amount_usd),
-        ),
     ),
-    "list_links": (
-        ActivityLink.objects.all(),
-        ("kind", "url", "identifier", "label", "id"),
-        lambda kind, url, identifier, label, pk: (kind, url, identifier, label, int(pk)),
-    ),
+    # The id breaks ties between links of one kind, as on the detail page.
+    "links": (ActivityLink.objects.all(), ("kind", "url", "identifier", "label", "id")),
 }
 
 
-def _items(value, convert) -> list:
-    if value is None:
-        return []
-    if isinstance(value, str):  # JSON text (SQLite)
-        value = json.loads(value)
-    return [convert(*item) for item in value] if convert else value
+class _RelatedStream:
+    """The rows of one related table, in activity order, handed out one activity at a time.
+
+    The export walks the activities by key, and each related table once, sorted by its
+    ``activity_id`` index: a merge, so that no activity costs an index lookup per related list.
+    Rows of activities outside the export (another filter, a draft) are skipped on the way.
+    """
+
+    def __init__(self, rows: Iterable[tuple], single: bool):
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._single = single  # a code list: the code alone, not a one-part tuple
+        self._key, self._group = next(self._groups, (None, ()))
+
+    def items_of(self, activity_id: int) -> list:
+        while self._key is not None and self._key < activity_id:
+            self._key, self._group = next(self._groups, (None, ()))
+        if self._key != activity_id:
+            return []
+        items = (
+            [row[1] for row in self._group] if self._single else [row[1:] for row in self._group]
+        )
+        self._key, self._group = next(self._groups, (None, ()))
+        return items
+
+
+def _related_stream(rows: QuerySet, fields: tuple[str, ...]) -> _RelatedStream:
+    ordered = rows.order_by("activity_id").values_list("activity_id", *fields)
+    return _RelatedStream(ordered.iterator(chunk_size=RELATED_CHUNK), single=len(fields) == 1)
 
 
 def export_rows(queryset: QuerySet, base_url: str = "") -> Iterator[dict[str, str]]:
-    """Every column of every activity of ``queryset``, in its order, from one query.
+    """Every column of every activity of ``queryset``, in the order of their keys.
 
-    The same cells as ``records.activity_row`` of the instance (tests compare them).
+    The same cells as ``records.activity_row`` of the instance (tests compare them). The
+    activities and each related table are each read once, in activity order, from their own
+    server-side cursor, and merged here (see ``_RelatedStream``); the caller holds the
+    transaction that keeps the cursors open.
     """
-    rows = queryset.values(
-        "pk",
-        *SCALAR_FIELDS,
-        "parent__identifier",
-        "lead_division_id",
-        "subprogramme_id",
-        "updated_at",
-        **{name: _related(rows, fields) for name, (rows, fields, _) in RELATED_LISTS.items()},
+    activities = (
+        queryset.order_by("pk")
+        .values(
+            "pk",
+            *SCALAR_FIELDS,
+            "parent__identifier",
+            "lead_division_id",
+            "subprogramme_id",
+            "updated_at",
+        )
+        .iterator(chunk_size=ROW_CHUNK)
     )
     # One reverse() for the whole export: the pages' address with the key in it.
     placeholder = 987654321
     url_template = base_url + reverse("registry:activity-detail", args=[placeholder]).replace(
         str(placeholder), "{}"
     )
-    for values in rows.iterator(chunk_size=ROW_CHUNK):
-        yield _export_row(values, url_template)
+    first = list(islice(activities, ROW_CHUNK))
+    if len(first) < ROW_CHUNK:
+        # A short list (a filter, a search) reads its related rows by key: reading every related
+        # table whole would cost seconds for a handful of rows.
+        keys = [values["pk"] for values in first]
+        sources = {
+            name: (rows.filter(activity_id__in=keys), fields)
+            for name, (rows, fields) in RELATED_LISTS.items()
+        }
+    else:
+        # A long one reads each related table whole, in index order, skipping the rows of
+        # activities it leaves out: cheaper than a lookup per activity, and than narrowing each
+        # table by the list's query, which PostgreSQL answers by scanning and sorting the
+        # activities once per table before the first row.
+        sources = RELATED_LISTS
+    related = {name: _related_stream(rows, fields) for name, (rows, fields) in sources.items()}
+    for values in chain(first, activities):
+        lists = {name: stream.items_of(values["pk"]) for name, stream in related.items()}
+        yield _export_row(values, lists, url_template)
 
 
-def _export_row(values: dict, url_template: str) -> dict[str, str]:
-    lists = {name: _items(values[name], convert) for name, (_, _, convert) in RELATED_LISTS.items()}
+def _export_row(values: dict, lists: dict[str, list], url_template: str) -> dict[str, str]:
     row = scalar_cells(values)
     row["parent"] = values["parent__identifier"] or ""
     row["lead_division"] = values["lead_division_id"] or ""
     row["subprogramme"] = values["subprogramme_id"] or ""
     for name in CODE_LISTS:
-        row[name] = codes_cell(lists[f"list_{name}"])
-    row["countries"] = countries_cell(lists["list_countries"])
-    row["partners"] = partners_cell(lists["list_partners"])
-    row["funding"] = funding_cell(lists["list_funding"])
-    links = sorted(lists["list_links"], key=lambda link: (link[0], link[4]))
+        row[name] = codes_cell(lists[name])
+    row["countries"] = countries_cell(lists["countries"])
+    row["partners"] = partners_cell(lists["partners"])
+    row["funding"] = funding_cell(lists["funding"])
+    links = sorted(lists["links"], key=lambda link: (link[0], link[4]))
     row["links"] = links_cell(link[:4] for link in links)
-    known = [line[5] for line in lists["list_funding"] if line[5] is not None]
+    known = [line[5] for line in lists["funding"] if line[5] is not None]
     row["total_funding_usd"] = format_decimal(sum(known, Decimal("0")) if known else None)
     row["url"] = url_template.format(values["pk"])
     row["updated_at"] = values["updated_at"].isoformat(timespec="seconds")
