@@ -52,6 +52,8 @@ from .records import (
 CHUNK = 200  # model instances (JSON, IATI, PDF): prefetch queries per chunk
 ROW_CHUNK = 2000  # plain rows (CSV, XLSX): rows fetched from the cursor at a time
 RELATED_CHUNK = 5000  # related rows (a few columns each): fetched from each cursor at a time
+# Above this share of the keys in its first chunk, an export reads each related table whole.
+DENSE_SHARE = 0.5
 SEARCH_FIELDS = ("search_document", "search_vector")
 # WeasyPrint reports every layout step at INFO; the portal's logs need only its warnings.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -145,6 +147,28 @@ def _related_stream(rows: QuerySet, fields: tuple[str, ...]) -> _RelatedStream:
     return _RelatedStream(ordered.iterator(chunk_size=RELATED_CHUNK), single=len(fields) == 1)
 
 
+def _related_sources(queryset: QuerySet, first: list[dict]) -> dict[str, tuple]:
+    """The related rows to merge with ``queryset``, judged by its first chunk of activities."""
+    if len(first) < ROW_CHUNK:
+        # A short list (a filter, a search) reads its related rows by key: reading every related
+        # table whole would cost seconds for a handful of rows.
+        keys = [values["pk"] for values in first]
+    elif len(first) / (first[-1]["pk"] - first[0]["pk"] + 1) < DENSE_SHARE:
+        # A long list that leaves most activities out (a status, a theme) narrows each table by
+        # the list's query: PostgreSQL reads the table and sorts the few rows it keeps.
+        keys = queryset.order_by().values("pk")
+    else:
+        # A list of most activities reads each related table whole, in index order, skipping
+        # the rows of those it leaves out: cheaper than a lookup per activity, and than
+        # narrowing each table by the list's query, which PostgreSQL answers by scanning and
+        # sorting the activities once per table before the first row.
+        return RELATED_LISTS
+    return {
+        name: (rows.filter(activity_id__in=keys), fields)
+        for name, (rows, fields) in RELATED_LISTS.items()
+    }
+
+
 def export_rows(queryset: QuerySet, base_url: str = "") -> Iterator[dict[str, str]]:
     """Every column of every activity of ``queryset``, in the order of their keys.
 
@@ -171,21 +195,10 @@ def export_rows(queryset: QuerySet, base_url: str = "") -> Iterator[dict[str, st
         str(placeholder), "{}"
     )
     first = list(islice(activities, ROW_CHUNK))
-    if len(first) < ROW_CHUNK:
-        # A short list (a filter, a search) reads its related rows by key: reading every related
-        # table whole would cost seconds for a handful of rows.
-        keys = [values["pk"] for values in first]
-        sources = {
-            name: (rows.filter(activity_id__in=keys), fields)
-            for name, (rows, fields) in RELATED_LISTS.items()
-        }
-    else:
-        # A long one reads each related table whole, in index order, skipping the rows of
-        # activities it leaves out: cheaper than a lookup per activity, and than narrowing each
-        # table by the list's query, which PostgreSQL answers by scanning and sorting the
-        # activities once per table before the first row.
-        sources = RELATED_LISTS
-    related = {name: _related_stream(rows, fields) for name, (rows, fields) in sources.items()}
+    related = {
+        name: _related_stream(rows, fields)
+        for name, (rows, fields) in _related_sources(queryset, first).items()
+    }
     for values in chain(first, activities):
         lists = {name: stream.items_of(values["pk"]) for name, stream in related.items()}
         yield _export_row(values, lists, url_template)

@@ -254,17 +254,23 @@ def test_the_merged_rows_equal_the_rows_of_the_loaded_records(registry_demo, mak
     assert any(row["links"] for row in merged) and any(";" in row["funding"] for row in merged)
 
 
-@pytest.mark.parametrize("chunk", [2, 2000], ids=["each-table-whole", "by-key"])
+@pytest.mark.parametrize(
+    ("chunk", "dense_share"),
+    [(2, 0.0), (2, 1.01), (2000, 0.5)],
+    ids=["each-table-whole", "narrowed-by-query", "by-key"],
+)
 def test_related_lists_of_none_one_or_many_merge_onto_their_own_activity(
-    make_activity, monkeypatch, chunk
+    make_activity, monkeypatch, chunk, dense_share
 ):
     """Each related list empty, single or several, on neighbouring activities, with drafts
     between them whose related rows the merge must skip. A chunk of 2 makes the list "long":
-    every related table is then read whole; otherwise its rows are read by key."""
+    every related table is then read whole, or narrowed by the list's query when the list's
+    keys are sparse; a short list reads its related rows by key."""
     from registry import exports
     from registry.models import MEA, Activity, ActivityLink, RegionalOffice, SupportType
 
     monkeypatch.setattr(exports, "ROW_CHUNK", chunk)
+    monkeypatch.setattr(exports, "DENSE_SHARE", dense_share)
     supports = list(SupportType.objects.values_list("code", flat=True)[:3])
     meas = list(MEA.objects.values_list("code", flat=True)[:3])
     empty = make_activity("EMPTY", countries=(), themes=())
