@@ -19,9 +19,7 @@ from tests.factories import coordinator
 pytestmark = pytest.mark.django_db
 
 # A copy of IATI's published 2.03 schemas, in the repository so that a clean clone tests alone.
-IATI_SCHEMA = (
-    Path(settings.BASE_DIR) / "tests/data/iati-2.03/schemas/iati-activities-schema.xsd"
-)
+IATI_SCHEMA = Path(settings.BASE_DIR) / "tests/data/iati-2.03/schemas/iati-activities-schema.xsd"
 FILTERS = {"thematic_area": "T13"}  # transboundary: Kailash and its phases, CBC, Tanganyika
 
 
