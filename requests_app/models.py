@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .workflow import ACTIONS, State
@@ -52,7 +53,9 @@ class Request(models.Model):
         related_name="requests_created",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Not auto_now_add: a request filed and submitted in one call, and one recorded after the
+    # fact (demonstration data), are stamped by the service with the time of their first event.
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     # --- The need, in the country's words --------------------------------------------------

@@ -108,11 +108,24 @@ def attach_reference_lists(requests: list[Request], names=REFERENCE_LISTS) -> li
         getattr(by_id[request_id], f"listed_{names[index]}").append(item)
     for request in requests:
         for model, name in zip(models, names, strict=True):
-            items = getattr(request, f"listed_{name}")
-            items.sort(key=lambda item, fields=model._meta.ordering: [
-                getattr(item, field) for field in fields
-            ])  # fmt: skip
+            _in_usual_order(model, getattr(request, f"listed_{name}"))
     return requests
+
+
+def _in_usual_order(model, items: list) -> list:
+    """``items`` sorted in place as their model orders them (as a query would return them)."""
+    fields = model._meta.ordering
+    items.sort(key=lambda item: [getattr(item, field) for field in fields])
+    return items
+
+
+def remember_reference_lists(request: Request, lists: dict[str, list]) -> Request:
+    """Set the request's reference lists to items this process holds (those it has just
+    written), so that ``related_items`` reads them without a query."""
+    for name, items in lists.items():
+        model = Request._meta.get_field(name).related_model
+        setattr(request, f"listed_{name}", _in_usual_order(model, list(dict.fromkeys(items))))
+    return request
 
 
 def related_items(request: Request, name: str) -> list:
@@ -146,6 +159,29 @@ def with_page_details(requests: QuerySet[Request]) -> QuerySet[Request]:
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
         )
     )
+
+
+def as_just_filed(request: Request, *, events: list[RequestEvent]) -> Request:
+    """A request this process has just filed, as ``with_page_details`` would read it back.
+
+    Its joined rows (country, office, author) are those it was made with and its reference
+    lists those remembered (``remember_reference_lists``); its timeline is ``events``; it has
+    no documents or assessment yet, and no lead division, assignee, referral or merge (empty
+    keys, which Django does not look up). Answering a filing then needs no read of the rows
+    just written: eleven queries fewer per submission.
+    """
+    _as_prefetched(request, "events", events)
+    _as_prefetched(request, "attachments", [])
+    Request.evaluation.related.set_cached_value(request, None)
+    return request
+
+
+def _as_prefetched(instance, name: str, items: list) -> None:
+    # As Django's prefetch_related stores a related list: the manager's queryset, evaluated.
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = list(items)
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 # --- staff (issue 4): the queues ----------------------------------------------------------------

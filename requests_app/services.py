@@ -6,14 +6,17 @@ transaction. E-mail goes out after commit, through an outbox (``Notification``).
 """
 
 import logging
+import operator
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import reduce
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from bali_portal.accounts.models import Role, User
 from registry.models import Country, Division, Organization
 
-from . import sla, uploads
+from . import selectors, sla, uploads
 from .models import (
     Attachment,
     DeclineReason,
@@ -149,15 +152,17 @@ def _apply_draft_values(request: Request, values: dict, draft_input: dict | None
         request.draft_input = draft_input
 
 
-def _apply_draft_relations(request: Request, values: dict, *, new: bool = False) -> None:
+def _apply_draft_relations(request: Request, values: dict) -> None:
     for name in DRAFT_RELATIONS:
         if name in values and values[name] is not None:
-            if new:
-                # Nothing to replace on a new request: insert only what was chosen.
-                if values[name]:
-                    getattr(request, name).add(*values[name])
-            else:
-                getattr(request, name).set(values[name])
+            getattr(request, name).set(values[name])
+
+
+def _add_new_draft_relations(request: Request, values: dict) -> None:
+    # Nothing to replace on a new request: insert only what was chosen.
+    for name in DRAFT_RELATIONS:
+        if values.get(name):
+            getattr(request, name).add(*values[name])
 
 
 @transaction.atomic
@@ -168,42 +173,58 @@ def create_draft(
 
     ``now`` is when it happened (default: now); demonstration data records past requests.
     """
-    _require_focal_point(actor)
-    recorded_after_the_fact = now is not None
     now = now or timezone.now()
-    country = Country.objects.select_related("regional_office").get(pk=actor.country_id)
-    request = Request(
-        reference=next_reference(country, now.year),
-        country=country,
-        regional_office=country.regional_office,
-        created_by=actor,
-    )
-    _apply_draft_values(request, values, draft_input)
+    request = _unsaved_request(actor, values, draft_input, now)
     request.save()
-    if recorded_after_the_fact and request.created_at > now:
-        # auto_now_add always stamps the wall clock; a request recorded after the fact keeps
-        # the date it was really created.
-        Request.objects.filter(pk=request.pk).update(created_at=now)
-        request.created_at = now
-    _apply_draft_relations(request, values, new=True)
-    RequestEvent.objects.create(
-        request=request,
-        actor=actor,
-        action="create",
-        from_state="",
-        to_state=State.DRAFT,
-        created_at=now,
-    )
+    _add_new_draft_relations(request, values)
+    _creation_event(request, actor, now).save()
     return request
 
 
 @transaction.atomic
 def file_request(*, actor: User, values: dict) -> Request:
     """Create a complete request and submit it at once, for a client holding all of it (the
-    API's ``"submit": true``). All or nothing: an incomplete one leaves no draft behind."""
-    request = create_draft(actor=actor, values=values)
-    perform_action(request=request, actor=actor, action="submit")
+    API's ``"submit": true``). All or nothing: an incomplete one leaves no draft behind.
+
+    The request is stored once, already submitted (writing a draft's row and then updating
+    it would write every index of the table twice), with both events of its history. It
+    comes back as ``selectors.with_page_details`` would read it, without reading back what
+    was just written.
+    """
+    now = timezone.now()
+    request = _unsaved_request(actor, values, None, now)
+    # Its lists are those chosen (a new request has no others): the checks read them here.
+    selectors.remember_reference_lists(
+        request, {name: values.get(name) or [] for name in selectors.REFERENCE_LISTS}
+    )
+    submit = get_action("submit")
+    events = [_creation_event(request, actor, now), _apply_action(request, actor, submit, {}, now)]
+    request.save()
+    _add_new_draft_relations(request, values)
+    _record_events(request, actor, submit, events)
+    return selectors.as_just_filed(request, events=events)
+
+
+def _unsaved_request(actor: User, values: dict, draft_input: dict | None, now: datetime) -> Request:
+    _require_focal_point(actor)
+    # Read with the user by the API's token authentication; a query of its own otherwise.
+    country = actor.country
+    request = Request(
+        reference=next_reference(country, now.year),
+        country=country,
+        regional_office_id=country.regional_office_id,
+        created_by=actor,
+        created_at=now,
+    )
+    _apply_draft_values(request, values, draft_input)
     return request
+
+
+def _creation_event(request: Request, actor: User, now: datetime) -> RequestEvent:
+    return RequestEvent(
+        request=request, actor=actor, action="create", from_state="", to_state=State.DRAFT,
+        created_at=now,
+    )  # fmt: skip
 
 
 def check_draft_editable(*, request: Request, actor: User) -> None:
@@ -236,13 +257,15 @@ def missing_for_submission(request: Request) -> dict[str, str]:
     missing = {}
     for name, message in REQUIRED_TO_SUBMIT.items():
         if name in DRAFT_RELATIONS:
-            if not getattr(request, name).exists():
+            if not selectors.related_items(request, name):
                 missing[name] = str(message)
         elif getattr(request, name) in (None, ""):
             missing[name] = str(message)
     for name in request.draft_input:
         missing.setdefault(name, _("This value is not valid; correct it."))
-    if request.scope == Scope.SUBREGIONAL and not request.subregional_countries.exists():
+    if request.scope == Scope.SUBREGIONAL and not selectors.related_items(
+        request, "subregional_countries"
+    ):
         missing["subregional_countries"] = _("Name the other countries of a subregional request.")
     try:
         # The fields' own rules; the table's check constraints are the database's to enforce
@@ -633,22 +656,22 @@ NOTIFY_HOLDER = {"provide_info", "withdraw", "submit"}
 
 
 def _recipients(request: Request, action: Action, actor: User) -> list[User]:
-    recipients = []
+    """Who is written to about ``action`` (active accounts, not the actor), in one query."""
+    wanted = []
     if action.name in NOTIFY_COUNTRY:
-        recipients += list(
-            User.objects.filter(
-                role=Role.FOCAL_POINT, country_id=request.country_id, is_active=True
-            )
-        )
+        wanted.append(Q(role=Role.FOCAL_POINT, country_id=request.country_id))
     if action.name in NOTIFY_HOLDER:
         if request.assignee_id:
-            recipients.append(request.assignee)
+            wanted.append(Q(pk=request.assignee_id))
         elif action.name == "submit":
-            recipients += list(
-                User.objects.filter(role=Role.REGIONAL_STAFF, is_active=True,
-                                    regional_office_id=request.regional_office_id)
-            )  # fmt: skip
-    return [user for user in dict.fromkeys(recipients) if user.pk != actor.pk]
+            wanted.append(
+                Q(role=Role.REGIONAL_STAFF, regional_office_id=request.regional_office_id)
+            )
+    if not wanted:
+        return []
+    anyone_wanted = reduce(operator.or_, wanted)
+    users = User.objects.filter(anyone_wanted, is_active=True).exclude(pk=actor.pk)
+    return list(users.order_by("pk"))
 
 
 def perform_action(*, request: Request, actor: User, action: str, data: dict | None = None,
@@ -658,42 +681,56 @@ def perform_action(*, request: Request, actor: User, action: str, data: dict | N
         spec = get_action(action)
     except LookupError:
         raise RequestNotFound(_("Unknown action %(action)s.") % {"action": action}) from None
-    data = data or {}
-    now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_visible(request.pk, actor)
-        if not spec.capacities & capacities_of(actor, locked):
-            raise ActionNotPermitted(
-                _("You cannot %(action)s this request.") % {"action": str(spec.label).lower()}
-            )
-        if not spec.is_allowed_from(locked.state):
-            raise TransitionNotAllowed(
-                _("This request is %(state)s: it cannot be %(action)s now.")
-                % {"state": locked.get_state_display().lower(), "action": spec.name}
-                if spec.name != "submit" or locked.state == State.DRAFT
-                else _("This request has already been submitted.")
-            )
-        levels = ServiceLevel.current()
-        from_state = locked.state
-        outcome = EFFECTS[spec.name](locked, actor, data, now, levels)
-        locked.state = resulting_state(spec, from_state, locked.state_before_info)
-        if spec.name == "provide_info":
-            locked.state_before_info = ""
-        sla.refresh_deadline(locked, levels)
+        event = _apply_action(locked, actor, spec, data or {}, now or timezone.now())
         locked.save()
-        event = RequestEvent.objects.create(
-            request=locked, actor=actor, action=spec.name, from_state=from_state,
-            to_state=locked.state, note=outcome.note, payload=outcome.payload or {},
-            created_at=now,
-        )  # fmt: skip
-        notices = [
-            Notification(event=event, recipient=user) for user in _recipients(locked, spec, actor)
-        ]
-        Notification.objects.bulk_create(notices)
-        if notices:
-            transaction.on_commit(lambda: _enqueue_notifications(event.pk))
+        _record_events(locked, actor, spec, [event])
     request.refresh_from_db()
     return event
+
+
+def _apply_action(locked: Request, actor: User, spec: Action, data: dict,
+                  now: datetime) -> RequestEvent:  # fmt: skip
+    """The action on a request the caller's transaction holds (locked, or not stored yet):
+    checks the actor's capacity, the table and the fields, and applies the effect. Returns the
+    event to record; the caller saves the request, then records the event."""
+    if not spec.capacities & capacities_of(actor, locked):
+        raise ActionNotPermitted(
+            _("You cannot %(action)s this request.") % {"action": str(spec.label).lower()}
+        )
+    if not spec.is_allowed_from(locked.state):
+        raise TransitionNotAllowed(
+            _("This request is %(state)s: it cannot be %(action)s now.")
+            % {"state": locked.get_state_display().lower(), "action": spec.name}
+            if spec.name != "submit" or locked.state == State.DRAFT
+            else _("This request has already been submitted.")
+        )
+    levels = ServiceLevel.current()
+    from_state = locked.state
+    outcome = EFFECTS[spec.name](locked, actor, data, now, levels)
+    locked.state = resulting_state(spec, from_state, locked.state_before_info)
+    if spec.name == "provide_info":
+        locked.state_before_info = ""
+    sla.refresh_deadline(locked, levels)
+    return RequestEvent(
+        request=locked, actor=actor, action=spec.name, from_state=from_state,
+        to_state=locked.state, note=outcome.note, payload=outcome.payload or {},
+        created_at=now,
+    )  # fmt: skip
+
+
+def _record_events(request: Request, actor: User, spec: Action, events: list) -> None:
+    """Write ``events`` (the last one ``spec``'s) in one statement, and the e-mail owed for
+    the last; the request is saved."""
+    RequestEvent.objects.bulk_create(events)
+    event = events[-1]
+    notices = [
+        Notification(event=event, recipient=user) for user in _recipients(request, spec, actor)
+    ]
+    Notification.objects.bulk_create(notices)
+    if notices:
+        transaction.on_commit(lambda: _enqueue_notifications(event.pk))
 
 
 def _enqueue_notifications(event_id: int) -> None:

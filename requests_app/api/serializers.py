@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bali_portal.serializers import FieldsBuiltOnce
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
 from .. import selectors, services, sla
@@ -16,19 +17,34 @@ from ..workflow import actions_available
 # --- Writing a draft -----------------------------------------------------------------------------
 
 
-class CodeListField(serializers.SlugRelatedField):
-    """A list of reference codes (``["T02", "T07"]``), matched exactly, then ignoring case."""
+class CodeListField(serializers.ListField):
+    """A list of reference codes (``["T02", "T07"]``), matched exactly, then ignoring case.
 
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="code", **kwargs)
+    All the codes are looked up in one query (a slug field per item costs one or two each).
+    """
+
+    default_error_messages = {
+        # DRF's own message, so that its translations apply.
+        "does_not_exist": _("Object with {slug_name}={value} does not exist."),
+    }
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(child=serializers.CharField(), **kwargs)
 
     def to_internal_value(self, data):
-        queryset = self.get_queryset()
-        value = str(data).strip()
-        item = queryset.filter(code=value).first() or queryset.filter(code__iexact=value).first()
-        if item is None:
-            self.fail("does_not_exist", slug_name="code", value=value)
-        return item
+        codes = super().to_internal_value(data)
+        if not codes:
+            return []
+        choices = self.model.objects.active()
+        exact = {item.code: item for item in choices.filter(code__in=codes)}
+        items = []
+        for code in codes:
+            item = exact.get(code) or choices.filter(code__iexact=code).first()
+            if item is None:
+                self.fail("does_not_exist", slug_name="code", value=code)
+            items.append(item)
+        return items
 
 
 @extend_schema_field(
@@ -54,7 +70,7 @@ class SouthSouthInterestField(serializers.ChoiceField):
 
 
 def _codes(model, **kwargs):
-    return CodeListField(many=True, required=False, queryset=model.objects.active(), **kwargs)
+    return CodeListField(model, required=False, **kwargs)
 
 
 class DraftSerializer(serializers.Serializer):
@@ -110,7 +126,7 @@ ATTACHMENT_KINDS = Attachment.Kind.choices
 # --- Reading a request ---------------------------------------------------------------------------
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
     from_state = serializers.CharField(read_only=True)
     to_state = serializers.CharField(read_only=True)
@@ -139,7 +155,7 @@ class EventSerializer(serializers.ModelSerializer):
         return event.actor.role if event.actor_id else None
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     uploaded_by = serializers.StringRelatedField()
     download_url = serializers.SerializerMethodField()
 
@@ -177,7 +193,7 @@ class ReferenceCodesField(serializers.Field):
         return [item.code for item in items]
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A request as the list shows it (no history); ``RequestDetailSerializer`` adds it."""
 
     country = serializers.CharField(source="country_id", read_only=True)

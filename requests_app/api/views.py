@@ -155,12 +155,16 @@ class RequestViewSet(
         serializer = DraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
+        headers = {}
         if values.pop("submit", False):
+            # Filed as it will be read back: answered from what was written, not read again.
             request_obj = services.file_request(actor=request.user, values=values)
-        else:
-            request_obj = services.create_draft(actor=request.user, values=values)
-        location = RequestSerializer().get_url(request_obj)
-        return self.detail_response(request_obj.reference, 201, headers={"Location": location})
+            headers["Location"] = RequestSerializer().get_url(request_obj)
+            data = RequestDetailSerializer(request_obj, context={"request": request}).data
+            return Response(data, status=201, headers=headers)
+        request_obj = services.create_draft(actor=request.user, values=values)
+        headers["Location"] = RequestSerializer().get_url(request_obj)
+        return self.detail_response(request_obj.reference, 201, headers=headers)
 
     def partial_update(self, request, *args, **kwargs):
         request_obj = self.visible_request(kwargs["reference"])
