@@ -202,8 +202,8 @@ def _related_sources(queryset: QuerySet, first: list[dict]) -> dict[str, tuple]:
     }
 
 
-def export_rows(queryset: QuerySet, base_url: str = "") -> Iterator[dict[str, str]]:
-    """Every column of every activity of ``queryset``, in the order of their keys.
+def export_rows(queryset: QuerySet, base_url: str = "") -> Iterator[tuple[str, ...]]:
+    """Every cell of every activity of ``queryset`` (in ``COLUMNS`` order), in key order.
 
     The same cells as ``records.activity_row`` of the instance (tests compare them). The
     activities and each related table are each read once, in activity order, from their own
@@ -237,7 +237,7 @@ def export_rows(queryset: QuerySet, base_url: str = "") -> Iterator[dict[str, st
         yield _export_row(values, lists, url_template)
 
 
-def _export_row(values: dict, lists: dict[str, list], url_template: str) -> dict[str, str]:
+def _export_row(values: dict, lists: dict[str, list], url_template: str) -> tuple[str, ...]:
     row = scalar_cells(values)
     row["parent"] = values["parent__identifier"] or ""
     row["lead_division"] = values["lead_division_id"] or ""
@@ -253,7 +253,10 @@ def _export_row(values: dict, lists: dict[str, list], url_template: str) -> dict
     row["total_funding_usd"] = format_decimal(sum(known, Decimal("0")) if known else None)
     row["url"] = url_template.format(values["pk"])
     row["updated_at"] = values["updated_at"].isoformat(timespec="seconds")
-    return row
+    return _in_column_order(row)
+
+
+_in_column_order = itemgetter(*COLUMNS)
 
 
 class _Echo:
@@ -261,20 +264,40 @@ class _Echo:
         return value
 
 
-def csv_stream(rows: Iterable[dict[str, str]]) -> Iterator[str]:
+def csv_stream(rows: Iterable[tuple[str, ...]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    cells = itemgetter(*COLUMNS)
     # A byte-order mark, so that spreadsheet programs read the Chinese titles as UTF-8.
     yield "\ufeff" + writer.writerow(COLUMNS)
     batch = []
-    for row in rows:
-        batch.append(writer.writerow(cells(row)))
+    for cells in rows:
+        batch.append(_csv_line(cells, writer))
         # Tens of rows per chunk: one write to the socket per row would cost more than the row.
         if len(batch) == 50:
             yield "".join(batch)
             batch = []
     if batch:
         yield "".join(batch)
+
+
+def _csv_line(cells: tuple[str, ...], writer) -> str:
+    """The line ``writer`` writes for ``cells``, without its loop over every character when no
+    cell needs quoting: that loop cost more than anything else in the export (~25 µs of ~80 per
+    row at scale ``large``; joining is ~4 µs).
+
+    The csv module's default (``QUOTE_MINIMAL``) quotes a cell only if it holds the delimiter,
+    the quote character or a line break; with none of them in the line and one delimiter per
+    separator, the line is the cells joined. Any other line goes through the writer.
+    """
+    line = ",".join(cells)
+    if (
+        line
+        and line.count(",") == len(cells) - 1
+        and '"' not in line
+        and "\n" not in line
+        and "\r" not in line
+    ):
+        return line + writer.dialect.lineterminator
+    return writer.writerow(cells)
 
 
 def json_stream(activities: Iterable, serialize) -> Iterator[str]:
@@ -286,19 +309,18 @@ def json_stream(activities: Iterable, serialize) -> Iterator[str]:
     yield "\n]\n"
 
 
-def xlsx_file(rows: Iterable[dict[str, str]]):
+def xlsx_file(rows: Iterable[tuple[str, ...]]):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("activities")
     sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append(
-            [
-                int(row[column]) if column in COUNT_FIELDS and row[column] else row[column]
-                for column in COLUMNS
-            ]
-        )
+    counts = [position for position, column in enumerate(COLUMNS) if column in COUNT_FIELDS]
+    for cells in rows:
+        values = list(cells)
+        for position in counts:
+            values[position] = int(values[position]) if values[position] else ""
+        sheet.append(values)
     # Closed by the FileResponse once sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(handle)

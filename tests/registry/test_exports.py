@@ -225,7 +225,10 @@ def _merged_and_loaded_rows(queryset):
     from registry.records import activity_row
 
     with transaction.atomic():
-        merged = list(export_rows(queryset, "https://example.org"))
+        merged = [
+            dict(zip(COLUMNS, cells, strict=True))
+            for cells in export_rows(queryset, "https://example.org")
+        ]
     loaded = [
         activity_row(activity, "https://example.org")
         for activity in queryset.order_by("pk").with_everything()
@@ -334,3 +337,40 @@ def test_the_csv_export_lists_activities_in_the_order_of_their_keys(registry_dem
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     keys = [int(row["url"].rstrip("/").rsplit("/", 1)[-1]) for row in rows]
     assert keys == sorted(keys) and len(keys) == len(registry_demo)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ("UNEP-CBC", "Caribbean corridor", "", "CUB; DOM; HTI", "加勒比生物走廊"),
+        ("a, b", "plain"),
+        ('say "yes"', "plain"),
+        ("line\nbreak", "x"),
+        ("carriage\rreturn", "x"),
+        ("windows\r\nbreak", "x"),
+        ("", "", ""),
+        ("",),
+        (" leading and trailing ", "\ttab", "semi;colon", "pipe | part"),
+        (",", '"', "\n"),
+    ],
+)
+def test_a_csv_line_is_what_the_csv_module_writes(cells):
+    """The export joins a row's cells itself when none needs quoting; every line must still be
+    byte for byte what ``csv.writer`` writes."""
+    import random
+
+    from registry.exports import _csv_line
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    assert _csv_line(cells, writer) == writer.writerow(cells)
+    shuffled = random.Random(str(cells))
+    alphabet = ["a", " ", ",", '"', "\n", "\r", ";", "|", "中", ""]
+    for _ in range(200):
+        mixed = tuple(
+            "".join(shuffled.choices(alphabet, k=shuffled.randrange(4))) for _cell in cells
+        )
+        assert _csv_line(mixed, writer) == writer.writerow(mixed), mixed
