@@ -291,10 +291,10 @@ _SCALAR_CELLS = list(SCALAR_CELLS.values())
 
 
 def _list_arrays() -> list[tuple[int, int]]:
-    """Where each related list's arrays start in a row, and how many there are."""
+    """Where each related list's arrays start and end in a row."""
     start, positions = _OTHERS.stop, []
     for _rows, fields in RELATED_LISTS.values():
-        positions.append((start, len(fields)))
+        positions.append((start, start + len(fields)))
         start += len(fields)
     return positions
 
@@ -306,13 +306,14 @@ def _related_lists(record: tuple) -> list:
     """Each related list as its formatter takes it (the codes, or tuples of the fields), in
     ``RELATED_LISTS`` order."""
     lists = []
-    for start, width in _LIST_ARRAYS:
-        if record[start] is None:  # no related row
+    for start, stop in _LIST_ARRAYS:
+        first = record[start]
+        if first is None:  # no related row
             lists.append(())
-        elif width == 1:
-            lists.append(record[start])
+        elif stop == start + 1:
+            lists.append(first)
         else:
-            lists.append(list(zip(*record[start : start + width], strict=True)))
+            lists.append(list(zip(*record[start:stop], strict=True)))
     return lists
 
 
