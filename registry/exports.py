@@ -68,10 +68,9 @@ from .records import (
 )
 
 CHUNK = 200  # model instances (JSON, IATI, PDF): prefetch queries per chunk
-# CSV, XLSX: a list with fewer activities, or with less than this share of the keys in the range
-# of its first ROW_CHUNK, is read by its keys; any other reads each related table whole.
-ROW_CHUNK = 2000
-DENSE_SHARE = 0.5
+# CSV, XLSX: a list of at most this many activities is read by its keys; a longer one merges
+# each related table whole (``_keys_to_narrow_by``).
+NARROW_KEYS = 20_000
 STREAM_CHUNK = 500  # rows received from PostgreSQL at a time
 SEARCH_FIELDS = ("search_document", "search_vector")
 # WeasyPrint reports every layout step at INFO; the portal's logs need only its warnings.
@@ -179,10 +178,10 @@ def _export_statement(queryset: QuerySet) -> tuple[str, list]:
 
     Each related table is aggregated per activity along its ``activity_id`` index and merged
     with the activities by PostgreSQL, so that Python gets one row per activity: merging ten
-    cursors here cost ~20 µs per row at scale ``large``. A list with few activities, or one
-    that leaves most of them out (a filter, a search), narrows the activities and each table by
-    its keys, read once: reading every related table whole would cost seconds for a handful of
-    rows, and the list's own query as a subquery would run once per table.
+    cursors here cost ~20 µs per row at scale ``large``. A short list (a filter, a search)
+    narrows the activities and each table by its keys, read once: reading every related table
+    whole would cost seconds for a handful of rows, and the list's own query as a subquery
+    would run once per table.
     """
     keys = _keys_to_narrow_by(queryset)
     if keys is None:
@@ -226,15 +225,15 @@ def _arrays(rows: QuerySet, fields: dict[str, str]) -> tuple[str, tuple]:
 
 
 def _keys_to_narrow_by(queryset: QuerySet) -> list[int] | None:
-    """The keys of ``queryset`` if it is short or sparse, else None (most activities: each
-    related table is then read whole, skipping the rows of those it leaves out)."""
-    keys = queryset.order_by("pk").values_list("pk", flat=True)
-    first = list(keys[:ROW_CHUNK])
-    if len(first) < ROW_CHUNK:
-        return first
-    if len(first) / (first[-1] - first[0] + 1) < DENSE_SHARE:
-        return list(keys)
-    return None
+    """The keys of ``queryset`` if it has at most ``NARROW_KEYS`` activities, else None.
+
+    Measured at scale ``large`` (200,000 activities; filters and searches of 9,000 to 80,000):
+    PostgreSQL merges every related table whole in ~1.8 s, and narrows them by keys in ~60 µs
+    per key, even at ~30,000. The whole tables also give the first row sooner (0.2-0.9 s; a
+    narrowed table is sorted before its first row, up to 3 s).
+    """
+    keys = list(queryset.order_by().values_list("pk", flat=True)[: NARROW_KEYS + 1])
+    return keys if len(keys) <= NARROW_KEYS else None
 
 
 def _activity_values(activities: QuerySet) -> QuerySet:

@@ -257,24 +257,18 @@ def test_the_merged_rows_equal_the_rows_of_the_loaded_records(registry_demo, mak
     assert any(row["links"] for row in merged) and any(";" in row["funding"] for row in merged)
 
 
-@pytest.mark.parametrize(
-    ("chunk", "dense_share"),
-    [(2, 0.0), (2, 1.01), (2000, 0.5)],
-    ids=["each-table-whole", "long-list-by-key", "short-list-by-key"],
-)
+@pytest.mark.parametrize("narrow_keys", [2, 20_000], ids=["each-table-whole", "by-key"])
 def test_related_lists_of_none_one_or_many_merge_onto_their_own_activity(
-    make_activity, monkeypatch, chunk, dense_share
+    make_activity, monkeypatch, narrow_keys
 ):
     """Each related list empty, single or several, on neighbouring activities, with drafts
-    between them whose related rows the merge must skip. A chunk of 2 makes the list "long":
-    every related table is then read whole, or narrowed by the list's keys when they are
-    sparse; a short list is narrowed by its keys too (PostgreSQL; other databases load the
-    records whatever the list)."""
+    between them whose related rows the merge must skip. At most 2 keys to narrow by makes
+    the list "long": every related table is then read whole; a short list is narrowed by its
+    keys (PostgreSQL; other databases load the records whatever the list)."""
     from registry import exports
     from registry.models import MEA, Activity, ActivityLink, RegionalOffice, SupportType
 
-    monkeypatch.setattr(exports, "ROW_CHUNK", chunk)
-    monkeypatch.setattr(exports, "DENSE_SHARE", dense_share)
+    monkeypatch.setattr(exports, "NARROW_KEYS", narrow_keys)
     supports = list(SupportType.objects.values_list("code", flat=True)[:3])
     meas = list(MEA.objects.values_list("code", flat=True)[:3])
     empty = make_activity("EMPTY", countries=(), themes=())
@@ -319,7 +313,7 @@ def test_related_lists_of_none_one_or_many_merge_onto_their_own_activity(
 
 
 def test_the_csv_export_reads_a_fixed_number_of_queries(registry_demo, client):
-    """On PostgreSQL, the keys of a first chunk and one statement with every related list;
+    """On PostgreSQL, the keys (up to NARROW_KEYS) and one statement with every related list;
     elsewhere, the records with their prefetches (a fixed number per chunk). Whatever the rows."""
     from django.test.utils import CaptureQueriesContext
 
