@@ -1,5 +1,6 @@
 """Shapes of requests in the API (``docs/design.md``, "API"): codes in, codes out."""
 
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,10 +38,15 @@ class CodeListField(serializers.ListField):
         if not codes:
             return []
         choices = self.model.objects.active()
-        exact = {item.code: item for item in choices.filter(code__in=codes)}
+        found = {item.code: item for item in choices.filter(code__in=codes)}
+        others = {code.upper() for code in codes if code not in found}
+        if others:
+            # Codes typed in another case: one more query for all of them.
+            by_upper = choices.annotate(upper_code=Upper("code")).filter(upper_code__in=others)
+            found.update({item.upper_code: item for item in by_upper})
         items = []
         for code in codes:
-            item = exact.get(code) or choices.filter(code__iexact=code).first()
+            item = found.get(code) or found.get(code.upper())
             if item is None:
                 self.fail("does_not_exist", slug_name="code", value=code)
             items.append(item)
