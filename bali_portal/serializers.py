@@ -2,14 +2,18 @@
 
 import copy
 
+from rest_framework.relations import ManyRelatedField
+from rest_framework.serializers import BaseSerializer
+
 
 class FieldsBuiltOnce:
-    """A ``ModelSerializer`` whose fields are worked out from its model once per class.
+    """A serializer whose fields are worked out once per class and copied for each instance.
 
-    DRF rebuilds a model serializer's fields from the model's metadata for every instance (a
-    few milliseconds for a request with its timeline, more than the queries behind it). They
-    depend only on the class (``Meta`` and the declared fields), so each instance takes a deep
-    copy of the class's, as DRF itself does with declared fields.
+    DRF rebuilds a model serializer's fields from the model's metadata for every instance, and
+    clones every declared field by calling its constructor again (``Field.__deepcopy__``): for
+    a request with its timeline, more time than the queries behind it. The fields depend only
+    on the class (``Meta`` and the declared fields), so the class keeps one unbound set, and
+    each instance takes copies of it (``unbound_copy``).
     """
 
     def get_fields(self):
@@ -18,4 +22,22 @@ class FieldsBuiltOnce:
         if built is None:
             built = super().get_fields()
             cls._fields_built_once = built
-        return copy.deepcopy(built)
+        return {name: unbound_copy(field) for name, field in built.items()}
+
+
+def unbound_copy(field):
+    """A new field equal to ``field``, bound to nothing, as DRF's deep copy makes it.
+
+    A field's constructor sets its attributes once and ``bind()`` adds the field's name and
+    parent, so a shallow copy of an unbound field is as good as a new one. A list or dict
+    field's child, bound to it by its constructor, is copied too and bound to the copy;
+    nested serializers and many-related fields hold more, and are deep-copied as DRF does.
+    """
+    if isinstance(field, BaseSerializer | ManyRelatedField):
+        return copy.deepcopy(field)
+    clone = copy.copy(field)
+    child = getattr(field, "child", None)
+    if child is not None:
+        clone.child = unbound_copy(child)
+        clone.child.parent = clone
+    return clone

@@ -79,7 +79,7 @@ def _codes(model, **kwargs):
     return CodeListField(model, required=False, **kwargs)
 
 
-class DraftSerializer(serializers.Serializer):
+class DraftSerializer(FieldsBuiltOnce, serializers.Serializer):
     """A draft's fields, all optional: a draft may be incomplete; ``submit`` checks the rest."""
 
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
