@@ -1,0 +1,69 @@
+"""Serializers whose fields are built once per class (``bali_portal.serializers``): each
+instance still gets fields of its own, bound to it, exactly as DRF's deep copy would."""
+
+import copy
+
+from rest_framework import serializers
+
+from bali_portal.serializers import FieldsBuiltOnce, unbound_copy
+from requests_app.api.serializers import DraftSerializer, RequestDetailSerializer
+
+
+def test_each_instance_gets_its_own_fields_bound_to_it():
+    first, second = DraftSerializer(), DraftSerializer()
+    for name, field in first.fields.items():
+        other = second.fields[name]
+        assert field is not other
+        assert field.parent is first and other.parent is second
+        assert field.field_name == name
+    # A list field's child is its own too, bound to its own list.
+    codes = first.fields["thematic_areas"]
+    assert codes.child is not second.fields["thematic_areas"].child
+    assert codes.child.parent is codes
+
+
+def test_the_class_copy_stays_unbound():
+    DraftSerializer().fields  # noqa: B018 (builds and binds an instance's fields)
+    kept = DraftSerializer.__dict__["_fields_built_once"]
+    assert all(field.parent is None for field in kept.values())
+    assert all(getattr(field, "field_name", None) is None for field in kept.values())
+
+
+def test_a_change_to_one_instance_field_does_not_reach_another():
+    first = DraftSerializer()
+    first.fields["title"].required = True
+    first.fields["title"].error_messages = {"required": "x"}
+    second = DraftSerializer()
+    assert second.fields["title"].required is False
+    assert second.fields["title"].error_messages["required"] != "x"
+
+
+def test_the_copy_validates_and_fails_as_the_deep_copy_does():
+    class Sample(FieldsBuiltOnce, serializers.Serializer):
+        name = serializers.CharField(max_length=5)
+        tags = serializers.ListField(child=serializers.IntegerField(min_value=1))
+        scores = serializers.DictField(
+            child=serializers.ListField(child=serializers.IntegerField())
+        )
+
+    plain = {name: copy.deepcopy(field) for name, field in Sample._declared_fields.items()}
+    ours = {name: unbound_copy(field) for name, field in Sample._declared_fields.items()}
+    assert {n: repr(f) for n, f in plain.items()} == {n: repr(f) for n, f in ours.items()}
+    good = {"name": "abc", "tags": ["2", 3], "scores": {"a": ["1"]}}
+    bad = {"name": "abcdef", "tags": [0], "scores": {"a": ["x"]}}
+    checked = Sample(data=good)
+    assert checked.is_valid()
+    assert checked.validated_data == {"name": "abc", "tags": [2, 3], "scores": {"a": [1]}}
+    checked = Sample(data=bad)
+    assert not checked.is_valid()
+    assert set(checked.errors) == {"name", "tags", "scores"}
+    # Nested copies are bound to their own parents all the way down.
+    nested = Sample().fields["scores"]
+    assert nested.child.parent is nested and nested.child.child.parent is nested.child
+
+
+def test_nested_serializers_are_deep_copied():
+    first, second = RequestDetailSerializer(), RequestDetailSerializer()
+    assert first.fields["events"] is not second.fields["events"]
+    assert first.fields["events"].child is not second.fields["events"].child
+    assert first.fields["events"].child.root is first
