@@ -1,6 +1,5 @@
 """Shapes of requests in the API (``docs/design.md``, "API"): codes in, codes out."""
 
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bali_portal.serializers import FieldsBuiltOnce
+from registry import reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
 from .. import selectors, services, sla
@@ -19,10 +19,8 @@ from ..workflow import actions_available
 
 
 class CodeListField(serializers.ListField):
-    """A list of reference codes (``["T02", "T07"]``), matched exactly, then ignoring case.
-
-    All the codes are looked up in one query (a slug field per item costs one or two each).
-    """
+    """A list of reference codes (``["T02", "T07"]``), matched exactly, then ignoring case,
+    against the list's active items as this process keeps them (``registry.reference``)."""
 
     default_error_messages = {
         # DRF's own message, so that its translations apply.
@@ -37,16 +35,10 @@ class CodeListField(serializers.ListField):
         codes = super().to_internal_value(data)
         if not codes:
             return []
-        choices = self.model.objects.active()
-        found = {item.code: item for item in choices.filter(code__in=codes)}
-        others = {code.upper() for code in codes if code not in found}
-        if others:
-            # Codes typed in another case: one more query for all of them.
-            by_upper = choices.annotate(upper_code=Upper("code")).filter(upper_code__in=others)
-            found.update({item.upper_code: item for item in by_upper})
+        active = reference.active_items(self.model)
         items = []
         for code in codes:
-            item = found.get(code) or found.get(code.upper())
+            item = active.find(code)
             if item is None:
                 self.fail("does_not_exist", slug_name="code", value=code)
             items.append(item)
