@@ -2,7 +2,12 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
+from bali_portal.accounts.authentication import token_with_user
 from bali_portal.accounts.models import Role, User
 from tests import factories
 
@@ -130,3 +135,23 @@ def test_admin_manages_users(client):
     client.force_login(admin)
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get(f"/admin/accounts/user/{admin.pk}/change/").status_code == 200
+
+
+@pytest.mark.parametrize("make_user", [factories.focal_point, factories.division_staff])
+def test_a_token_is_read_with_its_user_and_country_as_the_orm_reads_them(make_user):
+    user = make_user()
+    user.last_login = timezone.now()
+    user.save()
+    key = Token.objects.create(user=user).key
+    expected = Token.objects.select_related("user__country").get(key=key)
+    with CaptureQueriesContext(connection) as queries:
+        token = token_with_user(key)
+        country = token.user.country  # read with the rest: no query of its own
+    assert len(queries) == 1
+    assert token == expected and token.created == expected.created
+    for field in User._meta.concrete_fields:
+        assert getattr(token.user, field.attname) == getattr(expected.user, field.attname)
+    assert token.user.last_login.tzinfo is not None  # aware, as the ORM gives it
+    assert country == expected.user.country
+    assert (country is None) == (user.country_id is None)
+    assert token_with_user("not-a-key") is None
