@@ -2,7 +2,9 @@
 
 import logging
 
+from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -14,15 +16,50 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 
 
-def send_pending(event_id: int | None = None, limit: int = 500) -> int:
+BATCH = 500
+
+# With a broker, the e-mail owed by the events of a short window is sent by one task, not one
+# task per event: publishing a task costs more than writing the event itself.
+SWEEP_SCHEDULED_KEY = "notifications:sweep-scheduled"
+SWEEP_WINDOW_SECONDS = 2
+
+
+def send_pending(event_id: int | None = None, limit: int | None = None) -> int:
     """Send unsent notifications (of one event, or all), each once; returns how many went."""
+    return send_batch(event_id, limit)[0]
+
+
+def send_batch(event_id: int | None = None, limit: int | None = None) -> tuple[int, bool]:
+    """Like ``send_pending`` (``BATCH`` at most); also says whether the batch was full, so
+    that more may be waiting."""
+    limit = limit or BATCH
     pending = Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
     if event_id is not None:
         pending = pending.filter(event_id=event_id)
-    sent = 0
-    for notice_id in pending.order_by("created_at").values_list("pk", flat=True)[:limit]:
-        sent += _send_one(notice_id)
-    return sent
+    batch = list(pending.order_by("created_at").values_list("pk", flat=True)[:limit])
+    return sum(_send_one(notice_id) for notice_id in batch), len(batch) == limit
+
+
+def notify_after_commit(event_id: int) -> None:
+    """Have the e-mail owed by a committed event sent (``transaction.on_commit``).
+
+    In-process (no broker) it is sent at once. With a broker, the first event of a window
+    schedules a sweep of the outbox for after the window (one ``cache.add``, and one task
+    per window however many events); the events after it find the sweep scheduled. A sweep
+    starts after its window has closed, so it sees every event that found it scheduled.
+    """
+    from . import tasks
+
+    try:
+        if current_app.conf.task_always_eager:
+            tasks.send_event_notifications.delay(event_id)
+        elif cache.add(SWEEP_SCHEDULED_KEY, event_id, timeout=SWEEP_WINDOW_SECONDS):
+            # A second more than the window: clocks of the worker and of Redis may differ.
+            tasks.send_pending_notifications.apply_async(countdown=SWEEP_WINDOW_SECONDS + 1)
+    except Exception:
+        # The request and its event are committed; the outbox keeps the e-mail for the
+        # periodic sweep, so a broker outage loses nothing.
+        logger.exception("Could not enqueue notifications of event %s; will retry", event_id)
 
 
 def _send_one(notice_id: int) -> int:

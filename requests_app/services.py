@@ -7,7 +7,6 @@ filed and submitted in one call (``file_request``) takes the same checks and eff
 (``_apply_action``) before its row is first written, which no one else can see until then.
 """
 
-import logging
 import operator
 import uuid
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from bali_portal.accounts.models import Role, User
 from registry.models import Country, Division, Organization
 
-from . import selectors, sla, uploads
+from . import notifications, selectors, sla, uploads
 from .models import (
     Attachment,
     DeclineReason,
@@ -49,9 +48,6 @@ from .workflow import (
     get_action,
     resulting_state,
 )
-
-logger = logging.getLogger(__name__)
-
 
 # --- Domain errors, turned into clear messages by pages and into HTTP statuses by the API ---
 
@@ -657,7 +653,7 @@ NOTIFY_COUNTRY = {"submit", "acknowledge", "request_info", "route", "decline", "
 NOTIFY_HOLDER = {"provide_info", "withdraw", "submit"}
 
 
-def _recipients(request: Request, action: Action, actor: User) -> list[User]:
+def _recipient_ids(request: Request, action: Action, actor: User) -> list[int]:
     """Who is written to about ``action`` (active accounts, not the actor), in one query."""
     wanted = []
     if action.name in NOTIFY_COUNTRY:
@@ -673,7 +669,7 @@ def _recipients(request: Request, action: Action, actor: User) -> list[User]:
         return []
     anyone_wanted = reduce(operator.or_, wanted)
     users = User.objects.filter(anyone_wanted, is_active=True).exclude(pk=actor.pk)
-    return list(users.order_by("pk"))
+    return list(users.order_by("pk").values_list("pk", flat=True))
 
 
 def perform_action(*, request: Request, actor: User, action: str, data: dict | None = None,
@@ -728,22 +724,12 @@ def _record_events(request: Request, actor: User, spec: Action, events: list) ->
     RequestEvent.objects.bulk_create(events)
     event = events[-1]
     notices = [
-        Notification(event=event, recipient=user) for user in _recipients(request, spec, actor)
+        Notification(event=event, recipient_id=user_id)
+        for user_id in _recipient_ids(request, spec, actor)
     ]
     Notification.objects.bulk_create(notices)
     if notices:
-        transaction.on_commit(lambda: _enqueue_notifications(event.pk))
-
-
-def _enqueue_notifications(event_id: int) -> None:
-    from .tasks import send_event_notifications
-
-    try:
-        send_event_notifications.delay(event_id)
-    except Exception:
-        # The request and its event are committed; the outbox keeps the e-mail for the
-        # periodic retry, so a broker outage loses nothing.
-        logger.exception("Could not enqueue notifications of event %s; will retry", event_id)
+        transaction.on_commit(lambda: notifications.notify_after_commit(event.pk))
 
 
 def is_open(request: Request) -> bool:

@@ -12,8 +12,12 @@ def send_event_notifications(event_id: int) -> int:
 
 @shared_task
 def send_pending_notifications() -> int:
-    """Periodic sweep of the outbox: whatever could not be sent or enqueued before."""
-    return notifications.send_pending()
+    """Sweep of the outbox, after a window of events and periodically (beat): whatever is
+    owed. A full batch asks for the next sweep at once."""
+    sent, full = notifications.send_batch()
+    if full:
+        send_pending_notifications.delay()
+    return sent
 
 
 # --- staff (issue 4) ---

@@ -2,8 +2,10 @@
 e-mail goes after commit, and a broker outage never loses a submission."""
 
 import pytest
+from django.core.cache import cache
 
-from requests_app import tasks
+from bali_portal.celery import app as celery_app
+from requests_app import notifications, tasks
 from requests_app.models import Notification
 from requests_app.workflow import State
 from tests.requests_app import focal
@@ -76,3 +78,49 @@ def test_a_broker_outage_never_loses_a_submission(
     monkeypatch.undo()
     assert tasks.send_pending_notifications() == owed
     assert {address for mail in mailoutbox for address in mail.to} >= {cast.colleague.email}
+
+
+def _tasks_waiting() -> int:
+    """Empties the broker's queue (memory, or CI's Redis) and says how many tasks it held."""
+    with celery_app.connection_for_write() as connection:
+        return connection.default_channel.queue_purge("celery") or 0
+
+
+def test_with_a_broker_the_events_of_a_window_are_sent_by_one_sweep(
+    cast, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    celery_app.conf.task_always_eager = False  # the autouse celery_mode fixture restores it
+    drafts = [focal.draft(cast) for _ in range(3)]
+    _tasks_waiting()
+    for draft in drafts:
+        with django_capture_on_commit_callbacks(execute=True):
+            client_for(cast.owner).post(f"/requests/{draft.reference}/act/submit/")
+    # Three events owe e-mail; one sweep is scheduled for all of them, after the window.
+    owed_each = [
+        Notification.objects.filter(event__request=draft, sent_at=None).count() for draft in drafts
+    ]
+    assert owed_each[0] >= 2 and owed_each == owed_each[:1] * 3  # the colleague, the office
+    owed = sum(owed_each)
+    assert _tasks_waiting() == 1
+    assert cache.get(notifications.SWEEP_SCHEDULED_KEY) is not None
+    assert mailoutbox == []
+    # The sweep (run here as the worker would) sends all of them.
+    assert tasks.send_pending_notifications() == owed
+    assert len(mailoutbox) == owed
+    # Once the window is over, the next event schedules the next sweep.
+    cache.delete(notifications.SWEEP_SCHEDULED_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(cast.owner).post(f"/requests/{focal.draft(cast).reference}/act/submit/")
+    assert _tasks_waiting() == 1
+
+
+def test_a_full_batch_asks_for_the_next_sweep_at_once(cast, monkeypatch, mailoutbox):
+    for _ in range(3):
+        focal.submitted(cast)
+    owed = Notification.objects.filter(sent_at=None).count()
+    assert owed >= 3
+    monkeypatch.setattr(notifications, "BATCH", 2)
+    # In-process, the next sweep runs at once, until a batch is not full.
+    assert tasks.send_pending_notifications() == 2
+    assert Notification.objects.filter(sent_at=None).count() == 0
+    assert len(mailoutbox) == owed
