@@ -17,7 +17,7 @@ from functools import reduce
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -653,8 +653,8 @@ NOTIFY_COUNTRY = {"submit", "acknowledge", "request_info", "route", "decline", "
 NOTIFY_HOLDER = {"provide_info", "withdraw", "submit"}
 
 
-def _recipient_ids(request: Request, action: Action, actor: User) -> list[int]:
-    """Who is written to about ``action`` (active accounts, not the actor), in one query."""
+def _recipients(request: Request, action: Action, actor: User) -> QuerySet[User] | None:
+    """Who is written to about ``action`` (active accounts, not the actor); None: nobody."""
     wanted = []
     if action.name in NOTIFY_COUNTRY:
         wanted.append(Q(role=Role.FOCAL_POINT, country_id=request.country_id))
@@ -666,10 +666,28 @@ def _recipient_ids(request: Request, action: Action, actor: User) -> list[int]:
                 Q(role=Role.REGIONAL_STAFF, regional_office_id=request.regional_office_id)
             )
     if not wanted:
-        return []
+        return None
     anyone_wanted = reduce(operator.or_, wanted)
-    users = User.objects.filter(anyone_wanted, is_active=True).exclude(pk=actor.pk)
-    return list(users.order_by("pk").values_list("pk", flat=True))
+    return User.objects.filter(anyone_wanted, is_active=True).exclude(pk=actor.pk)
+
+
+def _write_notices(event: RequestEvent, recipients: QuerySet[User]) -> int:
+    """The e-mail owed for ``event``, one row per recipient, written by the statement that
+    selects them (``INSERT ... SELECT``: no round trip to read them first). Returns how many."""
+    chosen = recipients.annotate(chosen_id=F("pk")).values_list("chosen_id")
+    select_sql, params = chosen.query.sql_with_params()
+    meta = Notification._meta
+    columns = ", ".join(
+        f'"{meta.get_field(name).column}"'
+        for name in ("event", "recipient", "created_at", "attempts")
+    )
+    sql = (
+        f'INSERT INTO "{meta.db_table}" ({columns}) '  # noqa: S608 (names from the models)
+        f'SELECT %s, recipient."chosen_id", %s, 0 FROM ({select_sql}) recipient'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk, timezone.now(), *params])
+        return cursor.rowcount
 
 
 def perform_action(*, request: Request, actor: User, action: str, data: dict | None = None,
@@ -723,12 +741,8 @@ def _record_events(request: Request, actor: User, spec: Action, events: list) ->
     the last; the request is saved."""
     RequestEvent.objects.bulk_create(events)
     event = events[-1]
-    notices = [
-        Notification(event=event, recipient_id=user_id)
-        for user_id in _recipient_ids(request, spec, actor)
-    ]
-    Notification.objects.bulk_create(notices)
-    if notices:
+    recipients = _recipients(request, spec, actor)
+    if recipients is not None and _write_notices(event, recipients):
         transaction.on_commit(lambda: notifications.notify_after_commit(event.pk))
 
 
