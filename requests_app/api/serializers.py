@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bali_portal.serializers import FieldsBuiltOnce
+from bali_portal.serializers import ChoiceLabelField, FieldsBuiltOnce
 from registry import reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
@@ -125,7 +125,7 @@ ATTACHMENT_KINDS = Attachment.Kind.choices
 
 
 class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
-    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    action_label = ChoiceLabelField(RequestEvent._meta.get_field("action").choices, source="action")
     from_state = serializers.CharField(read_only=True)
     to_state = serializers.CharField(read_only=True)
     actor = serializers.SerializerMethodField()
@@ -200,7 +200,7 @@ class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     supporting_divisions = ReferenceCodesField()
     assignee = serializers.IntegerField(source="assignee_id", read_only=True)
     assignee_name = serializers.SerializerMethodField()
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    state_label = ChoiceLabelField(Request._meta.get_field("state").choices, source="state")
     thematic_areas = ReferenceCodesField()
     cross_cutting_issues = ReferenceCodesField()
     meas = ReferenceCodesField()

@@ -3,10 +3,14 @@ instance still gets fields of its own, bound to it, exactly as DRF's deep copy w
 
 import copy
 
+import pytest
+from django.utils import translation
 from rest_framework import serializers
 
-from bali_portal.serializers import FieldsBuiltOnce, unbound_copy
+from bali_portal.serializers import ChoiceLabelField, FieldsBuiltOnce, unbound_copy
 from requests_app.api.serializers import DraftSerializer, RequestDetailSerializer
+from requests_app.models import Request
+from requests_app.workflow import State
 
 
 def test_each_instance_gets_its_own_fields_bound_to_it():
@@ -67,3 +71,12 @@ def test_nested_serializers_are_deep_copied():
     assert first.fields["events"] is not second.fields["events"]
     assert first.fields["events"].child is not second.fields["events"].child
     assert first.fields["events"].child.root is first
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "ar"])
+def test_a_choice_label_is_the_models_display_in_the_readers_language(language):
+    label = ChoiceLabelField(Request._meta.get_field("state").choices, source="state")
+    with translation.override(language):
+        for state in State.values:
+            assert label.to_representation(state) == Request(state=state).get_state_display()
+        assert label.to_representation("no-such-state") == "no-such-state"
