@@ -6,7 +6,7 @@ the database for every request cost more than storing the request. The lists cha
 and every save or deletion of an item says so (``registry.freshness``, through the signals
 below, as the admin also does), which retires what every process keeps at its next lookup.
 A change that bypasses the models (raw SQL, a queryset ``update()``) is seen within
-``MAX_AGE_SECONDS``.
+``MAX_AGE_SECONDS``, as is a change rolled back after its own transaction read the list.
 """
 
 import time
