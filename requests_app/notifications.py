@@ -30,14 +30,16 @@ def send_pending(event_id: int | None = None, limit: int | None = None) -> int:
 
 
 def send_batch(event_id: int | None = None, limit: int | None = None) -> tuple[int, bool]:
-    """Like ``send_pending`` (``BATCH`` at most); also says whether the batch was full, so
-    that more may be waiting."""
+    """Like ``send_pending`` (``BATCH`` at most); also says whether to go on at once: the
+    batch was full and all of it went. After a failure the next try waits for the periodic
+    sweep, so that a mail server's outage does not use up every notice's attempts at once."""
     limit = limit or BATCH
     pending = Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
     if event_id is not None:
         pending = pending.filter(event_id=event_id)
     batch = list(pending.order_by("created_at").values_list("pk", flat=True)[:limit])
-    return sum(_send_one(notice_id) for notice_id in batch), len(batch) == limit
+    sent = sum(_send_one(notice_id) for notice_id in batch)
+    return sent, len(batch) == limit and sent == len(batch)
 
 
 def notify_after_commit(event_id: int) -> None:

@@ -13,9 +13,9 @@ def send_event_notifications(event_id: int) -> int:
 @shared_task
 def send_pending_notifications() -> int:
     """Sweep of the outbox, after a window of events and periodically (beat): whatever is
-    owed. A full batch asks for the next sweep at once."""
-    sent, full = notifications.send_batch()
-    if full:
+    owed. A full batch that all went asks for the next sweep at once."""
+    sent, more = notifications.send_batch()
+    if more:
         send_pending_notifications.delay()
     return sent
 

@@ -124,3 +124,18 @@ def test_a_full_batch_asks_for_the_next_sweep_at_once(cast, monkeypatch, mailout
     assert tasks.send_pending_notifications() == 2
     assert Notification.objects.filter(sent_at=None).count() == 0
     assert len(mailoutbox) == owed
+
+
+def test_a_mail_server_outage_does_not_use_up_the_attempts_at_once(cast, monkeypatch, settings):
+    for _ in range(3):
+        focal.submitted(cast)
+    owed = Notification.objects.filter(sent_at=None).count()
+    monkeypatch.setattr(notifications, "BATCH", 2)
+    # A real SMTP connection to a port where nothing listens: every sending fails.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    assert tasks.send_pending_notifications() == 0
+    # One batch was tried once; the rest waits for the next periodic sweep.
+    attempts = list(Notification.objects.values_list("attempts", flat=True))
+    assert sorted(attempts) == [0] * (owed - 2) + [1, 1]
+    assert Notification.objects.filter(sent_at=None).count() == owed
