@@ -17,13 +17,14 @@ from functools import reduce
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bali_portal.accounts.models import Role, User
+from bali_portal.db import insert_new
 from registry.models import Country, Division, Organization
 
 from . import notifications, selectors, sla, uploads
@@ -157,10 +158,20 @@ def _apply_draft_relations(request: Request, values: dict) -> None:
 
 
 def _add_new_draft_relations(request: Request, values: dict) -> None:
-    # Nothing to replace on a new request: insert only what was chosen.
+    # Nothing to replace or skip on a new request: one INSERT per list chosen.
     for name in DRAFT_RELATIONS:
         if values.get(name):
-            getattr(request, name).add(*values[name])
+            insert_new(_list_rows(request, name, values[name]))
+
+
+def _list_rows(request: Request, name: str, items) -> list:
+    """The rows of a request's reference list ``name`` (its M2M table), one per item."""
+    relation = Request._meta.get_field(name)
+    through = relation.remote_field.through
+    own = f"{relation.m2m_field_name()}_id"
+    other = f"{relation.m2m_reverse_field_name()}_id"
+    keys = dict.fromkeys(item.pk if isinstance(item, Model) else item for item in items)
+    return [through(**{own: request.pk, other: key}) for key in keys]
 
 
 @transaction.atomic
@@ -739,7 +750,7 @@ def _apply_action(locked: Request, actor: User, spec: Action, data: dict,
 def _record_events(request: Request, actor: User, spec: Action, events: list) -> None:
     """Write ``events`` (the last one ``spec``'s) in one statement, and the e-mail owed for
     the last; the request is saved."""
-    RequestEvent.objects.bulk_create(events)
+    insert_new(events)
     event = events[-1]
     recipients = _recipients(request, spec, actor)
     if recipients is not None and _write_notices(event, recipients):
