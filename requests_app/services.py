@@ -7,17 +7,16 @@ filed and submitted in one call (``file_request``) takes the same checks and eff
 (``_apply_action``) before its row is first written, which no one else can see until then.
 """
 
-import operator
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import reduce
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -664,41 +663,63 @@ NOTIFY_COUNTRY = {"submit", "acknowledge", "request_info", "route", "decline", "
 NOTIFY_HOLDER = {"provide_info", "withdraw", "submit"}
 
 
-def _recipients(request: Request, action: Action, actor: User) -> QuerySet[User] | None:
-    """Who is written to about ``action`` (active accounts, not the actor); None: nobody."""
-    wanted = []
-    if action.name in NOTIFY_COUNTRY:
-        wanted.append(Q(role=Role.FOCAL_POINT, country_id=request.country_id))
+@dataclass(frozen=True)
+class Audience:
+    """Who is written to about an event, besides its actor: the country's focal points, the
+    person holding the request, the regional office's staff (None: not them)."""
+
+    country_id: str | None = None
+    holder_id: int | None = None
+    office_id: str | None = None
+
+
+def _audience(request: Request, action: Action) -> Audience | None:
+    """Who hears of ``action``; None: nobody."""
+    country_id = request.country_id if action.name in NOTIFY_COUNTRY else None
+    holder_id = office_id = None
     if action.name in NOTIFY_HOLDER:
         if request.assignee_id:
-            wanted.append(Q(pk=request.assignee_id))
+            holder_id = request.assignee_id
         elif action.name == "submit":
-            wanted.append(
-                Q(role=Role.REGIONAL_STAFF, regional_office_id=request.regional_office_id)
-            )
-    if not wanted:
+            office_id = request.regional_office_id
+    if country_id is None and holder_id is None and office_id is None:
         return None
-    anyone_wanted = reduce(operator.or_, wanted)
-    return User.objects.filter(anyone_wanted, is_active=True).exclude(pk=actor.pk)
+    return Audience(country_id, holder_id, office_id)
 
 
-def _write_notices(event: RequestEvent, recipients: QuerySet[User]) -> int:
-    """The e-mail owed for ``event``, one row per recipient, written by the statement that
-    selects them (``INSERT ... SELECT``: no round trip to read them first). Returns how many."""
-    chosen = recipients.annotate(chosen_id=F("pk")).values_list("chosen_id")
-    select_sql, params = chosen.query.sql_with_params()
-    meta = Notification._meta
+def _write_notices(event: RequestEvent, audience: Audience, actor: User) -> int:
+    """The e-mail owed for ``event``, one row per active account of the audience but the
+    actor, written by the statement that chooses them. Returns how many."""
+    params = [
+        event.pk, timezone.now(), True, actor.pk, Role.FOCAL_POINT, audience.country_id,
+        audience.holder_id, Role.REGIONAL_STAFF, audience.office_id,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_notices_statement(connection.vendor), params)
+        return cursor.rowcount
+
+
+@cache
+def _notices_statement(vendor: str) -> str:
+    # One text for every audience, so that PostgreSQL prepares it once: a part of the
+    # audience left out is a NULL, which equals nothing.
+    user, notice = User._meta, Notification._meta
+
+    def column(name):
+        return f'u."{user.get_field(name).column}"'
+
+    pk, role = f'u."{user.pk.column}"', column("role")
     columns = ", ".join(
-        f'"{meta.get_field(name).column}"'
+        f'"{notice.get_field(name).column}"'
         for name in ("event", "recipient", "created_at", "attempts")
     )
-    sql = (
-        f'INSERT INTO "{meta.db_table}" ({columns}) '  # noqa: S608 (names from the models)
-        f'SELECT %s, recipient."chosen_id", %s, 0 FROM ({select_sql}) recipient'
+    return (
+        f'INSERT INTO "{notice.db_table}" ({columns}) '  # noqa: S608 (names from the models)
+        f'SELECT %s, {pk}, %s, 0 FROM "{user.db_table}" u '
+        f"WHERE {column('is_active')} = %s AND {pk} <> %s "
+        f"AND (({role} = %s AND {column('country')} = %s) OR {pk} = %s "
+        f"OR ({role} = %s AND {column('regional_office')} = %s))"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [event.pk, timezone.now(), *params])
-        return cursor.rowcount
 
 
 def perform_action(*, request: Request, actor: User, action: str, data: dict | None = None,
@@ -752,8 +773,8 @@ def _record_events(request: Request, actor: User, spec: Action, events: list) ->
     the last; the request is saved."""
     insert_new(events)
     event = events[-1]
-    recipients = _recipients(request, spec, actor)
-    if recipients is not None and _write_notices(event, recipients):
+    audience = _audience(request, spec)
+    if audience is not None and _write_notices(event, audience, actor):
         transaction.on_commit(lambda: notifications.notify_after_commit(event.pk))
 
 

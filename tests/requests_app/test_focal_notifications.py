@@ -5,9 +5,10 @@ import pytest
 from django.core.cache import cache
 
 from bali_portal.celery import app as celery_app
-from requests_app import notifications, tasks
-from requests_app.models import Notification
+from requests_app import notifications, services, tasks
+from requests_app.models import Notification, Request
 from requests_app.workflow import State
+from tests import factories
 from tests.requests_app import focal
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,28 @@ def test_the_answer_reaches_the_office_holding_the_request(
             f"/requests/{request_obj.reference}/act/provide_info/", {"message": "Migori."}
         )
     assert [mail.to for mail in mailoutbox] == [[cast.office.email]]
+
+
+def test_a_submission_is_owed_to_the_country_and_the_office_but_not_to_its_author(cast):
+    inactive = factories.regional_staff("ROA", full_name="Former Staff", is_active=False)
+    request_obj = focal.submitted(cast)
+    owed = Notification.objects.filter(event__request=request_obj, event__action="submit")
+    assert sorted(owed.values_list("recipient__email", flat=True)) == sorted(
+        [cast.colleague.email, cast.office.email, cast.office_colleague.email]
+    )
+    assert inactive.email not in owed.values_list("recipient__email", flat=True)
+
+
+def test_an_answer_is_owed_only_to_the_person_holding_the_request(cast):
+    request_obj = focal.advance(focal.submitted(cast), cast, "acknowledge", "request_info")
+    Request.objects.filter(pk=request_obj.pk).update(assignee=cast.office_colleague)
+    request_obj.refresh_from_db()
+    event = services.perform_action(
+        request=request_obj, actor=cast.owner, action="provide_info", data={"message": "Migori."}
+    )
+    assert list(event.notifications.values_list("recipient", flat=True)) == [
+        cast.office_colleague.pk
+    ]
 
 
 def test_nothing_is_sent_before_the_transaction_commits(cast, client_for, mailoutbox):
