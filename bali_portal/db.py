@@ -1,11 +1,13 @@
-"""Writes the ORM would plan anew on every call, written once per process instead.
+"""Statements the ORM would compose anew on every call, written once per process instead.
 
-A request filed through the API stores a handful of rows in a few tables. Django's
-``bulk_create`` and a related manager's ``add`` work out batches, conflicts and signals for
-each call, which cost several times what PostgreSQL takes to store the rows.
+For the few statements every submission runs, composing them (Django's query compiler,
+``bulk_create``'s planning of batches and conflicts, a related manager's checks) cost several
+times what PostgreSQL takes to run them. These are written from the models' metadata, so a
+renamed column or table follows, and read and write values as the ORM does.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
@@ -57,3 +59,73 @@ def _insert_statement(model: type[Model], rows: int, vendor: str) -> tuple[tuple
         f"VALUES {', '.join([row] * rows)} RETURNING {quote(meta.pk.column)}"
     )
     return fields, sql
+
+
+@dataclass(frozen=True)
+class RowReader:
+    """One model's columns in a statement written here, and its instance read back from a
+    row as the ORM reads it (the database's converters, ``from_db``)."""
+
+    model: type[Model]
+    alias: str
+    start: int  # where the model's columns start in the row
+    attnames: tuple[str, ...]
+    converters: tuple[tuple, ...]  # for each column, the converters the ORM would apply
+
+    @classmethod
+    def of(cls, model: type[Model], alias: str, start: int = 0) -> "RowReader":
+        fields = model._meta.concrete_fields
+        return cls(
+            model=model,
+            alias=alias,
+            start=start,
+            attnames=tuple(field.attname for field in fields),
+            converters=tuple(_converters(field) for field in fields),
+        )
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.attnames)
+
+    @property
+    def columns(self) -> str:
+        quote = connection.ops.quote_name
+        return ", ".join(
+            f"{self.alias}.{quote(field.column)}" for field in self.model._meta.concrete_fields
+        )
+
+    def instance(self, row) -> Model | None:
+        """The instance in ``row``; None where its key is NULL (an outer join found none)."""
+        values = list(row[self.start : self.end])
+        if values[0] is None:
+            return None
+        for index, (column, converters) in enumerate(self.converters):
+            for convert in converters:
+                values[index] = convert(values[index], column, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+def _converters(field) -> tuple:
+    column = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    return (column, tuple(converters))
+
+
+def first_row(model: type[Model]) -> Model | None:
+    """The row of the smallest key (a one-row table of settings), or None."""
+    reader, sql = _first_row_statement(model, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ())
+        row = cursor.fetchone()
+    return reader.instance(row) if row is not None else None
+
+
+@cache
+def _first_row_statement(model: type[Model], vendor: str) -> tuple[RowReader, str]:
+    reader = RowReader.of(model, "m")
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {reader.columns} FROM {quote(model._meta.db_table)} m "  # noqa: S608
+        f"ORDER BY m.{quote(model._meta.pk.column)} LIMIT 1"
+    )
+    return reader, sql

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal.db import first_row
+
 from .workflow import ACTIONS, State
 
 
@@ -431,7 +433,7 @@ class ServiceLevel(models.Model):
 
     @classmethod
     def current(cls) -> "ServiceLevel":
-        return cls.objects.order_by("pk").first() or cls(pk=1)
+        return first_row(cls) or cls(pk=1)
 
 
 class Notification(models.Model):

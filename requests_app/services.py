@@ -183,9 +183,9 @@ def create_draft(
     """
     now = now or timezone.now()
     request = _unsaved_request(actor, values, draft_input, now)
-    request.save()
+    insert_new([request])
     _add_new_draft_relations(request, values)
-    _creation_event(request, actor, now).save()
+    insert_new([_creation_event(request, actor, now)])
     return request
 
 
@@ -207,7 +207,7 @@ def file_request(*, actor: User, values: dict) -> Request:
     )
     submit = get_action("submit")
     events = [_creation_event(request, actor, now), _apply_action(request, actor, submit, {}, now)]
-    request.save()
+    insert_new([request])
     _add_new_draft_relations(request, values)
     _record_events(request, actor, submit, events)
     return selectors.as_just_filed(request, events=events)

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bali_portal.db import insert_new
+from bali_portal.db import first_row, insert_new
 from registry.models import Country
-from requests_app.models import Request, RequestEvent
+from requests_app.models import Request, RequestEvent, ServiceLevel
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,20 @@ def test_insert_new_refuses_what_it_cannot_store_as_new():
     with CaptureQueriesContext(connection) as queries:
         insert_new([])
     assert not queries
+
+
+def test_first_row_reads_the_row_of_the_smallest_key_as_the_orm_does():
+    ServiceLevel.objects.all().delete()
+    assert first_row(ServiceLevel) is None
+    ServiceLevel.objects.create(acknowledge_days=3, decision_days=11)
+    ServiceLevel.objects.create(acknowledge_days=9)
+
+    read, orm = first_row(ServiceLevel), ServiceLevel.objects.order_by("pk").first()
+
+    fields = [field.attname for field in ServiceLevel._meta.concrete_fields]
+    assert {name: getattr(read, name) for name in fields} == {
+        name: getattr(orm, name) for name in fields
+    }
+    assert read.acknowledge_days == 3 and read.updated_at.tzinfo is not None
+    assert not read._state.adding
+    assert ServiceLevel.current().pk == orm.pk
