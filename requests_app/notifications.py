@@ -1,6 +1,7 @@
 """E-mail about requests, sent from the outbox written by the services."""
 
 import logging
+import time
 
 from celery import current_app
 from django.conf import settings
@@ -22,6 +23,10 @@ BATCH = 500
 # task per event: publishing a task costs more than writing the event itself.
 SWEEP_SCHEDULED_KEY = "notifications:sweep-scheduled"
 SWEEP_WINDOW_SECONDS = 2
+
+# Until when (this process's monotonic clock) a sweep this process scheduled is still ahead
+# of every event committed here: events until then need not ask the cache.
+_own_sweep_window_ends = 0.0
 
 
 def send_pending(event_id: int | None = None, limit: int | None = None) -> int:
@@ -50,18 +55,29 @@ def notify_after_commit(event_id: int) -> None:
     per window however many events); the events after it find the sweep scheduled. A sweep
     starts after its window has closed, so it sees every event that found it scheduled.
     """
+    global _own_sweep_window_ends
     from . import tasks
 
     try:
         if current_app.conf.task_always_eager:
             tasks.send_event_notifications.delay(event_id)
+        elif time.monotonic() < _own_sweep_window_ends:
+            return  # within the window of the sweep this process scheduled
         elif cache.add(SWEEP_SCHEDULED_KEY, event_id, timeout=SWEEP_WINDOW_SECONDS):
             # A second more than the window: clocks of the worker and of Redis may differ.
             tasks.send_pending_notifications.apply_async(countdown=SWEEP_WINDOW_SECONDS + 1)
+            # Measured after the key was set, so this window ends after the key's.
+            _own_sweep_window_ends = time.monotonic() + SWEEP_WINDOW_SECONDS
     except Exception:
         # The request and its event are committed; the outbox keeps the e-mail for the
         # periodic sweep, so a broker outage loses nothing.
         logger.exception("Could not enqueue notifications of event %s; will retry", event_id)
+
+
+def forget_own_sweep() -> None:
+    """As if this process had scheduled no sweep (for tests, which empty the cache)."""
+    global _own_sweep_window_ends
+    _own_sweep_window_ends = 0.0
 
 
 def _send_one(notice_id: int) -> int:

@@ -22,7 +22,11 @@ def _fresh_cache():
     # tests or runs.
     from django.core.cache import cache
 
+    from requests_app import notifications
+
     cache.clear()
+    # What a process knows of the sweeps it scheduled goes with the cache it checked.
+    notifications.forget_own_sweep()
 
 
 @pytest.fixture(autouse=True)

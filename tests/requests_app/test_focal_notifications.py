@@ -1,6 +1,8 @@
 """The country hears by e-mail when its request changes state or receives a question; the
 e-mail goes after commit, and a broker outage never loses a submission."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -110,7 +112,7 @@ def _tasks_waiting() -> int:
 
 
 def test_with_a_broker_the_events_of_a_window_are_sent_by_one_sweep(
-    cast, client_for, mailoutbox, django_capture_on_commit_callbacks
+    cast, client_for, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
     celery_app.conf.task_always_eager = False  # the autouse celery_mode fixture restores it
     drafts = [focal.draft(cast) for _ in range(3)]
@@ -130,11 +132,40 @@ def test_with_a_broker_the_events_of_a_window_are_sent_by_one_sweep(
     # The sweep (run here as the worker would) sends all of them.
     assert tasks.send_pending_notifications() == owed
     assert len(mailoutbox) == owed
-    # Once the window is over, the next event schedules the next sweep.
+    # Once the window is over (the key expired, this process's clock past it), the next
+    # event schedules the next sweep.
     cache.delete(notifications.SWEEP_SCHEDULED_KEY)
+    later = time.monotonic() + notifications.SWEEP_WINDOW_SECONDS + 0.1
+    monkeypatch.setattr(notifications.time, "monotonic", lambda: later)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(cast.owner).post(f"/requests/{focal.draft(cast).reference}/act/submit/")
     assert _tasks_waiting() == 1
+
+
+def test_within_its_window_a_process_asks_the_cache_once(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    celery_app.conf.task_always_eager = False
+    _tasks_waiting()
+    asked = []
+    real_add = cache.add
+
+    def counted_add(*args, **kwargs):
+        asked.append(args)
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", counted_add)
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            focal.submitted(cast)
+    assert len(asked) == 1
+    assert _tasks_waiting() == 1
+    # A process that scheduled none of its own asks, and finds another's sweep scheduled.
+    notifications.forget_own_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        focal.submitted(cast)
+    assert len(asked) == 2
+    assert _tasks_waiting() == 0
 
 
 def test_a_full_batch_asks_for_the_next_sweep_at_once(cast, monkeypatch, mailoutbox):
