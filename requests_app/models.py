@@ -33,12 +33,17 @@ class DeclineReason(models.TextChoices):
 
 
 class Request(models.Model):
-    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    # Unique by a constraint of the table (Meta): a unique field would also get a second,
+    # pattern index that no lookup uses, written by every filing.
+    reference = models.CharField(_("reference"), max_length=20, editable=False)
+    # The composite indexes of Meta start with these keys and serve their lookups: indexes
+    # of their own would only be more to write for every filing.
     country = models.ForeignKey(
         "registry.Country",
         on_delete=models.PROTECT,
         related_name="requests",
         verbose_name=_("country"),
+        db_index=False,
     )
     # Copied from the country at submission, so that a later change of the mapping does not
     # move requests an office is already working on.
@@ -47,6 +52,7 @@ class Request(models.Model):
         on_delete=models.PROTECT,
         related_name="requests",
         verbose_name=_("regional office"),
+        db_index=False,
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     created_by = models.ForeignKey(
@@ -150,6 +156,7 @@ class Request(models.Model):
         blank=True,
         related_name="requests_led",
         verbose_name=_("lead division"),
+        db_index=False,
     )
     supporting_divisions = models.ManyToManyField(
         "registry.Division",
@@ -247,6 +254,7 @@ class Request(models.Model):
             models.Index(fields=["completed_at"], name="request_completed_at"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="request_reference_unique"),
             models.CheckConstraint(
                 condition=Q(state__in=State.values), name="request_state_is_known"
             ),
@@ -324,7 +332,10 @@ class RequestEvent(models.Model):
     PostgreSQL enforces this with a trigger (see the migration), this model everywhere else.
     """
 
-    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="events")
+    # Looked up through event_request_time (Meta), which starts with it.
+    request = models.ForeignKey(
+        Request, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="request_events", null=True
     )
