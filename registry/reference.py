@@ -37,8 +37,9 @@ class ActiveItems:
 _kept: dict[type[ReferenceItem], tuple[str, float, ActiveItems]] = {}
 
 
-def active_items(model: type[ReferenceItem]) -> ActiveItems:
-    version = freshness.registry_version()
+def active_items(model: type[ReferenceItem], version: str | None = None) -> ActiveItems:
+    """The list's active items; ``version``: the registry's, if the caller has just read it."""
+    version = version or freshness.registry_version()
     kept = _kept.get(model)
     if kept and kept[0] == version and time.monotonic() - kept[1] < MAX_AGE_SECONDS:
         return kept[2]

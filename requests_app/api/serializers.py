@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bali_portal.serializers import ChoiceLabelField, FieldsBuiltOnce
-from registry import reference
+from registry import freshness, reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
 from .. import selectors, services, sla
@@ -35,7 +35,7 @@ class CodeListField(serializers.ListField):
         codes = super().to_internal_value(data)
         if not codes:
             return []
-        active = reference.active_items(self.model)
+        active = reference.active_items(self.model, version=self._registry_version())
         items = []
         for code in codes:
             item = active.find(code)
@@ -43,6 +43,14 @@ class CodeListField(serializers.ListField):
                 self.fail("does_not_exist", slug_name="code", value=code)
             items.append(item)
         return items
+
+    def _registry_version(self) -> str:
+        # Read once for all the lists of one body: each read is a round trip to the cache.
+        root = self.root
+        version = getattr(root, "_registry_version", None)
+        if version is None:
+            version = root._registry_version = freshness.registry_version()
+        return version
 
 
 @extend_schema_field(

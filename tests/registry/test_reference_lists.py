@@ -59,3 +59,16 @@ def test_a_change_behind_the_models_back_is_seen_after_the_longest_keep(monkeypa
     later = reference.time.monotonic() + reference.MAX_AGE_SECONDS + 1
     monkeypatch.setattr(reference.time, "monotonic", lambda: later)
     assert "T03" not in codes(ThematicArea)
+
+
+def test_the_lists_of_one_body_read_the_registry_version_once(monkeypatch):
+    from requests_app.api.serializers import DraftSerializer
+
+    reads = []
+    real = freshness.registry_version
+    monkeypatch.setattr(freshness, "registry_version", lambda: reads.append(1) or real())
+    body = {"thematic_areas": ["T01", "t02"], "support_types": ["training"], "meas": ["CBD"]}
+    serializer = DraftSerializer(data=body)
+    assert serializer.is_valid(), serializer.errors
+    assert [item.code for item in serializer.validated_data["thematic_areas"]] == ["T01", "T02"]
+    assert len(reads) == 1
