@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
-from rest_framework.serializers import BaseSerializer
 
 
 class FieldsBuiltOnce:
@@ -32,11 +31,13 @@ def unbound_copy(field):
     """A new field equal to ``field``, bound to nothing, as DRF's deep copy makes it.
 
     A field's constructor sets its attributes once and ``bind()`` adds the field's name and
-    parent, so a shallow copy of an unbound field is as good as a new one. A list or dict
-    field's child, bound to it by its constructor, is copied too and bound to the copy;
-    nested serializers and many-related fields hold more, and are deep-copied as DRF does.
+    parent, so a shallow copy of an unbound field is as good as a new one. That holds for a
+    nested serializer too: what it works out (its fields, data, errors) goes in its own
+    instance's attributes, after the copy. A list field's or list serializer's child, bound to
+    it by its constructor, is copied too and bound to the copy. Many-related fields hold
+    more, and are deep-copied as DRF does.
     """
-    if isinstance(field, BaseSerializer | ManyRelatedField):
+    if isinstance(field, ManyRelatedField):
         return copy.deepcopy(field)
     # copy.copy, without its generic protocol (a third of the cost of a response).
     clone = object.__new__(type(field))

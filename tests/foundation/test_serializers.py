@@ -11,6 +11,7 @@ from bali_portal.serializers import ChoiceLabelField, FieldsBuiltOnce, unbound_c
 from requests_app.api.serializers import DraftSerializer, RequestDetailSerializer
 from requests_app.models import Request
 from requests_app.workflow import State
+from tests.requests_app import focal
 
 
 def test_each_instance_gets_its_own_fields_bound_to_it():
@@ -66,11 +67,37 @@ def test_the_copy_validates_and_fails_as_the_deep_copy_does():
     assert nested.child.parent is nested and nested.child.child.parent is nested.child
 
 
-def test_nested_serializers_are_deep_copied():
+def test_nested_serializers_are_copied_and_bound_to_their_own_parents():
     first, second = RequestDetailSerializer(), RequestDetailSerializer()
     assert first.fields["events"] is not second.fields["events"]
     assert first.fields["events"].child is not second.fields["events"].child
+    assert first.fields["events"].child.parent is first.fields["events"]
     assert first.fields["events"].child.root is first
+    kept = RequestDetailSerializer.__dict__["_fields_built_once"]["events"]
+    assert kept.parent is None and "fields" not in kept.child.__dict__
+    # Each copy works out its own fields, bound to it.
+    assert first.fields["events"].child.fields["action"].parent is first.fields["events"].child
+    assert (
+        second.fields["events"].child.fields["action"]
+        is not first.fields["events"].child.fields["action"]
+    )
+
+
+@pytest.mark.django_db
+def test_the_timelines_of_two_requests_stay_their_own(rf):
+    cast = focal.people()
+    submitted = focal.submitted(cast)
+    acknowledged = focal.advance(focal.submitted(cast), cast, "acknowledge")
+    request = rf.get("/")
+    request.user = cast.office
+    answers = [
+        RequestDetailSerializer(request_obj, context={"request": request}).data
+        for request_obj in (submitted, acknowledged, submitted)
+    ]
+    actions = [[event["action"] for event in answer["events"]] for answer in answers]
+    assert actions[0] == actions[2] == ["create", "submit"]
+    assert actions[1] == ["create", "submit", "acknowledge"]
+    assert answers[0] == answers[2]
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans", "ar"])
