@@ -6,13 +6,36 @@ times what PostgreSQL takes to run them. These are written from the models' meta
 renamed column or table follows, and read and write values as the ORM does.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
 from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin
+
+
+@contextmanager
+def prepared_cursor() -> Iterator:
+    """A cursor whose statements PostgreSQL prepares on this connection at their first run and
+    reuses after: planning them cost more than running them.
+
+    For statements whose best plan does not depend on their values (a row by its key, an
+    insert), as those written here. The ORM's queries are not prepared: a plan PostgreSQL
+    caches for one office's queue or one search can be slow for another.
+    """
+    with connection.cursor() as cursor:
+        psycopg_connection = connection.connection
+        if not hasattr(psycopg_connection, "prepare_threshold"):  # SQLite: nothing to prepare
+            yield cursor
+            return
+        threshold = psycopg_connection.prepare_threshold
+        psycopg_connection.prepare_threshold = 0
+        try:
+            yield cursor
+        finally:
+            psycopg_connection.prepare_threshold = threshold
 
 
 def insert_new(instances: Sequence[Model]) -> None:
@@ -35,7 +58,7 @@ def insert_new(instances: Sequence[Model]) -> None:
         params.extend(
             field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
         )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchall()
     for instance, (key,) in zip(instances, keys, strict=True):
@@ -114,7 +137,7 @@ def _converters(field) -> tuple:
 def first_row(model: type[Model]) -> Model | None:
     """The row of the smallest key (a one-row table of settings), or None."""
     reader, sql = _first_row_statement(model, connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, ())
         row = cursor.fetchone()
     return reader.instance(row) if row is not None else None

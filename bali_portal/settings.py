@@ -99,9 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by PostgreSQL, and a statement run five times on a connection is
-    # prepared there: most of the portal's statements plan longer than they run.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # Parameters bound by PostgreSQL, so that the statements of bali_portal.db can be
+    # prepared there (only those: prepare_threshold stays Django's None for the ORM's).
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ------------------------------------------------------------------

@@ -43,7 +43,7 @@ OPEN_STATES = ["submitted", "under_review", "info_requested", "routed", "in_prog
 CLOCKED = ["submitted", "under_review", "routed"]
 
 # Samples per latency metric (after warm-up), by scale.
-SAMPLES = {"tiny": (3, 15), "small": (5, 60), "large": (5, 60)}
+SAMPLES = {"tiny": (3, 15), "small": (5, 60), "large": (20, 200)}
 # Search words not in the measured rotation, each asked once (first, uncached answers); the
 # first one is the availability check and warm-up.
 UNCACHED_WORDS = ["energy", "forest", "ozone", "coastal", "mercury", "drought", "urban", "soil"]

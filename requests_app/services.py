@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bali_portal.accounts.models import Role, User
-from bali_portal.db import insert_new
+from bali_portal.db import insert_new, prepared_cursor
 from registry.models import Country, Division, Organization
 
 from . import notifications, selectors, sla, uploads
@@ -126,7 +126,7 @@ def next_reference(country: Country, year: int) -> str:
         DO UPDATE SET "last_number" = "{meta.db_table}"."last_number" + 1
         RETURNING "last_number"
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [country.pk, year])
         (number,) = cursor.fetchone()
     return f"{country.code}-{year}-{number:04d}"
@@ -694,7 +694,7 @@ def _write_notices(event: RequestEvent, audience: Audience, actor: User) -> int:
         event.pk, timezone.now(), True, actor.pk, Role.FOCAL_POINT, audience.country_id,
         audience.holder_id, Role.REGIONAL_STAFF, audience.office_id,
     ]  # fmt: skip
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_notices_statement(connection.vendor), params)
         return cursor.rowcount
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from bali_portal.db import RowReader
+from bali_portal.db import RowReader, prepared_cursor
 from registry.models import Country
 
 from .models import User
@@ -37,7 +37,7 @@ def token_with_user(key: str) -> Token | None:
     (``select_related("user__country")``), with the database's converters.
     """
     sql, readers = _token_statement(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:

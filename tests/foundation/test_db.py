@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bali_portal.db import first_row, insert_new
+from bali_portal.db import first_row, insert_new, prepared_cursor
 from registry.models import Country
 from requests_app.models import Request, RequestEvent, ServiceLevel
 from tests import factories
@@ -92,3 +92,20 @@ def test_first_row_reads_the_row_of_the_smallest_key_as_the_orm_does():
     assert read.acknowledge_days == 3 and read.updated_at.tzinfo is not None
     assert not read._state.adding
     assert ServiceLevel.current().pk == orm.pk
+
+
+def test_only_the_statements_written_here_are_prepared():
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT %s + 1", [41])
+        assert cursor.fetchone()[0] == 42
+    if connection.vendor != "postgresql":
+        return  # nothing else to check: SQLite prepares nothing across statements
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT %s + 1", [1])
+    list(Request.objects.filter(reference="KEN-2026-0001"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert "SELECT $1 + 1" in statements
+    assert not [text for text in statements if "requests_app_request" in text]
+    assert connection.connection.prepare_threshold is None
