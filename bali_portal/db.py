@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin
 
@@ -25,8 +25,9 @@ def prepared_cursor() -> Iterator:
     insert), as those written here. The ORM's queries are not prepared: a plan PostgreSQL
     caches for one office's queue or one search can be slow for another.
     """
-    with connection.cursor() as cursor:
-        psycopg_connection = connection.connection
+    database = _database()
+    with database.cursor() as cursor:
+        psycopg_connection = database.connection
         if not hasattr(psycopg_connection, "prepare_threshold"):  # SQLite: nothing to prepare
             yield cursor
             return
@@ -48,7 +49,8 @@ def insert_new(instances: Sequence[Model]) -> None:
     if not instances:
         return
     model = type(instances[0])
-    fields, sql = _insert_statement(model, len(instances), connection.vendor)
+    database = _database()
+    fields, sql = _insert_statement(model, len(instances), database.vendor)
     params = []
     for instance in instances:
         if type(instance) is not model or instance.pk is not None:
@@ -56,7 +58,7 @@ def insert_new(instances: Sequence[Model]) -> None:
         # As save() does: a relation to an instance saved since it was set gives its key.
         instance._prepare_related_fields_for_save(operation_name="insert_new")
         params.extend(
-            field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+            field.get_db_prep_save(field.pre_save(instance, True), database) for field in fields
         )
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
@@ -64,7 +66,13 @@ def insert_new(instances: Sequence[Model]) -> None:
     for instance, (key,) in zip(instances, keys, strict=True):
         instance.pk = key
         instance._state.adding = False
-        instance._state.db = connection.alias
+        instance._state.db = database.alias
+
+
+def _database():
+    # The connection itself, not the ``connection`` proxy, which looks it up on every use
+    # (each field's value asks for it several times).
+    return connections[DEFAULT_DB_ALIAS]
 
 
 @cache
@@ -122,10 +130,11 @@ class RowReader:
         values = list(row[self.start : self.end])
         if values[0] is None:
             return None
+        database = _database()
         for index, (column, converters) in enumerate(self.converters):
             for convert in converters:
-                values[index] = convert(values[index], column, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+                values[index] = convert(values[index], column, database)
+        return self.model.from_db(database.alias, self.attnames, values)
 
 
 def _converters(field) -> tuple:
