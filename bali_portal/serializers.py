@@ -2,10 +2,12 @@
 
 import copy
 
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
+from rest_framework.utils.serializer_helpers import BindingDict
 
 
 class FieldsBuiltOnce:
@@ -15,16 +17,45 @@ class FieldsBuiltOnce:
     clones every declared field by calling its constructor again (``Field.__deepcopy__``): for
     a request with its timeline, more time than the queries behind it. The fields depend only
     on the class (``Meta`` and the declared fields), so the class keeps one unbound set, and
-    each instance takes copies of it (``unbound_copy``).
+    each instance takes copies of it (``unbound_copy``). What ``bind()`` adds to a field (its
+    name, label, source) depends only on its name too: the class keeps each field as bound,
+    and an instance's copies only get their parent.
     """
 
     def get_fields(self):
-        cls = type(self)
-        built = cls.__dict__.get("_fields_built_once")
-        if built is None:
-            built = super().get_fields()
-            cls._fields_built_once = built
-        return {name: unbound_copy(field) for name, field in built.items()}
+        return {name: unbound_copy(field) for name, field in _built_once(self).items()}
+
+    @cached_property
+    def fields(self):
+        fields = BindingDict(self)
+        for name, bound in _bound_once(self).items():
+            field = unbound_copy(bound)
+            if getattr(field, "field_name", None) != name:
+                field.bind(field_name=name, parent=self)  # deep-copied: unbound again
+            field.parent = self
+            fields.fields[name] = field  # bound already: BindingDict would bind it again
+        return fields
+
+
+def _built_once(serializer) -> dict:
+    cls = type(serializer)
+    built = cls.__dict__.get("_fields_built_once")
+    if built is None:
+        built = super(FieldsBuiltOnce, serializer).get_fields()
+        cls._fields_built_once = built
+    return built
+
+
+def _bound_once(serializer) -> dict:
+    cls = type(serializer)
+    bound = cls.__dict__.get("_fields_bound_once")
+    if bound is None:
+        bound = {}
+        for name, field in _built_once(serializer).items():
+            bound[name] = unbound_copy(field)
+            bound[name].bind(field_name=name, parent=None)
+        cls._fields_bound_once = bound
+    return bound
 
 
 def unbound_copy(field):

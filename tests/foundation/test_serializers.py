@@ -107,3 +107,16 @@ def test_a_choice_label_is_the_models_display_in_the_readers_language(language):
         for state in State.values:
             assert label.to_representation(state) == Request(state=state).get_state_display()
         assert label.to_representation("no-such-state") == "no-such-state"
+
+
+def test_fields_come_bound_as_drf_binds_them():
+    serializer = RequestDetailSerializer()
+    built = RequestDetailSerializer.__dict__["_fields_built_once"]
+    for name, field in serializer.fields.items():
+        theirs = copy.deepcopy(built[name])
+        theirs.bind(field_name=name, parent=serializer)
+        for attribute in ("field_name", "label", "source", "source_attrs", "method_name"):
+            assert getattr(field, attribute, None) == getattr(theirs, attribute, None), name
+        assert field.parent is serializer and field.root is serializer
+    assert serializer.fields["overdue"].method_name == "get_overdue"
+    assert serializer.fields["country"].source_attrs == ["country_id"]
