@@ -28,5 +28,9 @@ USER portal
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
-CMD ["gunicorn", "bali_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", \
+# gunicorn's rule, 2 x cores + 1, for the 2 cores the portal is sized for (bench/README.md): a
+# sync worker waits on PostgreSQL's commit, and the fifth keeps both cores busy meanwhile.
+# Set WEB_CONCURRENCY for another machine.
+ENV WEB_CONCURRENCY=5
+CMD ["gunicorn", "bali_portal.wsgi:application", "--bind", "0.0.0.0:8000", \
      "--access-logfile", "-", "--timeout", "60"]
