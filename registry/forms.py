@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal import bounds
+
 from .models import (
     Activity,
     AssistanceSource,
@@ -100,11 +102,23 @@ class FundingForm(forms.Form):
     source_kind = forms.ModelChoiceField(
         FundingSourceKind.objects.all(), required=False, label=_("Kind of source")
     )
-    amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        min_value=bounds.AMOUNT.low,
+        max_value=bounds.AMOUNT.high,
+        decimal_places=2,
+    )
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1972, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=bounds.YEAR.low, max_value=bounds.YEAR.high
+    )
     amount_usd = forms.DecimalField(
-        label=_("Amount (USD)"), required=False, min_value=0, decimal_places=2
+        label=_("Amount (USD)"),
+        required=False,
+        min_value=bounds.USD.low,
+        max_value=bounds.USD.high,
+        decimal_places=2,
     )
 
     def clean(self):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
 
 from .workflow import ACTIONS
@@ -51,7 +52,11 @@ class BulkActionForm(forms.Form):
 
 def _days_field(label, help_text):
     return forms.IntegerField(
-        label=label, help_text=help_text, min_value=1, max_value=365, required=True
+        label=label,
+        help_text=help_text,
+        min_value=bounds.SLA_DAYS.low,
+        max_value=bounds.SLA_DAYS.high,
+        required=True,
     )
 
 
