@@ -199,7 +199,8 @@ def _decimal(text: str) -> Decimal:
 def _year(text: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    # ASCII digits only: "²" is a digit to str.isdigit() but no number to int().
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(_("%(text)r is not a year") % {"text": text})
     return int(text)
 
@@ -233,7 +234,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> tuple[ActivityInput, str
     for name in COUNT_FIELDS:
         if not cell[name]:
             fields[name] = None
-        elif cell[name].isdigit():
+        elif cell[name].isascii() and cell[name].isdigit():
             fields[name] = int(cell[name])
         else:
             errors.append(

@@ -349,3 +349,47 @@ def test_values_at_their_bounds_read_on_every_path(mailoutbox, settings, tmp_pat
     page.force_login(cast.coordinator)
     for kind in ("pdf", "xlsx", "csv"):
         assert page.get(f"/reports/{run.pk}/download/{kind}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ({"people_trained_female": "²"}, "is not a whole number"),
+        ({"people_trained_female": "10000001"}, "less than or equal to 10000000"),
+        ({"institutions_supported": "99999999999999999999"}, "less than or equal to 100000"),
+        ({"planned_start": "1900-01-01"}, "greater than or equal to 1972-01-01"),
+        ({"actual_end": "2101-01-01", "actual_start": "2020-01-01"}, "2100-12-31"),
+        ({"funding": "GEF | gef | 10 | USD | ²"}, "is not a year"),
+        ({"funding": "GEF | gef | 10 | USD | 99999"}, "less than or equal to 2100"),
+        ({"funding": "GEF | gef | 1e20 | USD"}, "amount"),
+        ({"funding": "GEF | gef | 10 | EUR | 2020 | 1e11"}, "amount_usd"),
+    ],
+)
+def test_an_import_names_each_value_out_of_bounds_and_imports_nothing(cells, reason):
+    import csv
+    import io
+
+    from registry.importing import import_csv
+    from registry.records import EDITABLE_COLUMNS
+
+    lifecycle.Organization.objects.create(name="GEF", kind="financial_institution")
+    row = {
+        **dict.fromkeys(EDITABLE_COLUMNS, ""),
+        "identifier": "BOUNDS-ROW",
+        "title": "Out of bounds",
+        "status": "ongoing",
+        "modality": "south_south",
+        "scope": "national",
+        "planned_start": "2024-01-01",
+        "lead_division": "DEWA",
+        "is_published": "yes",
+        **cells,
+    }
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EDITABLE_COLUMNS)
+    writer.writeheader()
+    writer.writerow(row)
+    report = import_csv(buffer.getvalue().encode())
+    assert not report.ok
+    assert reason in str(report.problems[0]), str(report.problems[0])
+    assert not Activity.objects.filter(identifier="BOUNDS-ROW").exists()
