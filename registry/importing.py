@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from bali_portal.spreadsheets import text_of_csv_cell
+
 from .models import (
     MEA,
     Activity,
@@ -443,7 +445,9 @@ def read_rows(handle: Iterable[str]) -> Iterable[tuple[int, dict[str, str] | Non
         if len(values) > len(header):
             yield start, None, [_("More cells than columns in the header.")]
             continue
-        yield start, dict(zip(header, values, strict=False)), []
+        # Cells the export wrote behind an apostrophe (formulas, bali_portal.spreadsheets)
+        # are read back as they were.
+        yield start, dict(zip(header, map(text_of_csv_cell, values), strict=False)), []
 
 
 def import_rows(
