@@ -808,8 +808,11 @@ def add_attachment(*, request: Request, actor: User, upload, kind: str = "") -> 
             "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
         }
     else:
-        detected = uploads.sniff(upload)
-        if detected is None:
+        try:
+            detected = uploads.sniff(upload)
+        except uploads.Refused as refused:
+            errors["file"] = refused.message
+        if detected is None and "file" not in errors:
             errors["file"] = _("This file type is not accepted. Upload one of: %(kinds)s.") % {
                 "kinds": uploads.ALLOWED_LABEL
             }
