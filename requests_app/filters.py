@@ -162,7 +162,8 @@ class RequestFilterSet(filters.FilterSet):
             )
             choices = [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet"))]
             self.filters["assignee"].extra["widget"] = forms.Select(
-                choices=choices + [(str(person.pk), str(person)) for person in colleagues]
+                choices=choices
+                + [(str(person.pk), person.colleague_label) for person in colleagues]
             )
 
     @property

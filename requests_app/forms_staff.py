@@ -44,6 +44,7 @@ class BulkActionForm(forms.Form):
         self.fields["assignee"].queryset = User.objects.filter(
             role=Role.REGIONAL_STAFF, regional_office_id=user.regional_office_id, is_active=True
         ).order_by("full_name", "email")
+        self.fields["assignee"].label_from_instance = lambda person: person.colleague_label
 
     def action_data(self) -> dict:
         assignee = self.cleaned_data.get("assignee") or self.user
