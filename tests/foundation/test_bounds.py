@@ -18,7 +18,7 @@ from rest_framework import serializers
 
 from bali_portal import bounds
 from registry.models import ACTIVITY_BOUNDS, Activity, FundingLine
-from requests_app.models import BOUNDED_FIELDS, Request, ServiceLevel
+from requests_app.models import BOUNDED_FIELDS, Evaluation, Request, ServiceLevel
 from requests_app.workflow import State
 from tests import factories
 from tests.requests_app import lifecycle
@@ -310,6 +310,14 @@ def _extreme_records(cast) -> list[Request]:
                 year=2025,
             )
     ServiceLevel.objects.create(**_at("high", SERVICE_LEVEL_BOUNDS))
+    # The country's assessments of the completed ones, at the ends of the scale.
+    for completed, rating in zip(requests[1::2], (5, 1), strict=True):
+        Evaluation.objects.create(
+            request=completed,
+            rating=rating,
+            evaluated_by=cast.focal_point,
+            evaluated_at=timezone.now(),
+        )
     return requests
 
 
