@@ -97,29 +97,27 @@ class PartnerForm(forms.Form):
     role = forms.ChoiceField(choices=PartnerRole.choices, required=False, label=_("Role"))
 
 
+def _amount_field(label, bound: bounds.Bound) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=bound.low,
+        max_value=bound.high,
+        decimal_places=2,
+    )
+
+
 class FundingForm(forms.Form):
     funder = forms.ModelChoiceField(Organization.objects.all(), required=False, label=_("Funder"))
     source_kind = forms.ModelChoiceField(
         FundingSourceKind.objects.all(), required=False, label=_("Kind of source")
     )
-    amount = forms.DecimalField(
-        label=_("Amount"),
-        required=False,
-        min_value=bounds.AMOUNT.low,
-        max_value=bounds.AMOUNT.high,
-        decimal_places=2,
-    )
+    amount = _amount_field(_("Amount"), bounds.AMOUNT)
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
     year = forms.IntegerField(
         label=_("Year"), required=False, min_value=bounds.YEAR.low, max_value=bounds.YEAR.high
     )
-    amount_usd = forms.DecimalField(
-        label=_("Amount (USD)"),
-        required=False,
-        min_value=bounds.USD.low,
-        max_value=bounds.USD.high,
-        decimal_places=2,
-    )
+    amount_usd = _amount_field(_("Amount (USD)"), bounds.USD)
 
     def clean(self):
         data = super().clean()

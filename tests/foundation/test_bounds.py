@@ -94,6 +94,31 @@ def test_an_amount_is_a_finite_number_of_dollars_within_bounds(value):
     assert set(form.errors) == {"cost_usd", "estimated_budget_usd"}
 
 
+def test_the_forms_written_by_hand_keep_the_same_bounds(api_for, client_for):
+    from registry.forms import FundingForm
+    from requests_app.forms import DraftForm
+    from requests_app.forms_staff import ServiceLevelForm
+
+    beyond = {"amount": "1e14", "amount_usd": "1e11", "year": "99999", "currency": "USD"}
+    assert {"amount", "amount_usd", "year"} <= set(FundingForm(data=beyond).errors)
+    draft = {
+        "duration_months": "121",
+        "estimated_budget_usd": "1e11",
+        "desired_start": "2101-01-01",
+    }
+    assert set(DraftForm(data=draft).errors) == set(draft)
+    days = dict.fromkeys(SERVICE_LEVEL_BOUNDS, "366")
+    assert set(ServiceLevelForm(data=days).errors) == set(days)
+
+    focal_point = factories.focal_point("KEN")
+    response = api_for(focal_point).post("/api/v1/requests/", draft, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == set(draft)
+    assert not Request.objects.exists()
+    page = client_for(factories.coordinator()).post("/requests/service-levels/", days)
+    assert page.status_code == 200 and set(page.context["form"].errors) == set(days)
+
+
 # --- The database refuses it, whatever the path --------------------------------------------
 
 
