@@ -106,10 +106,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL") or None
+# "shared": what every process must count alike (the login throttle): a worker's own memory
+# would let each gunicorn worker allow the rate again. Redis when there is one, else a table
+# of the database (created by migrate, whatever the deployment, so that either works).
+SHARED_CACHE_TABLE = "portal_shared_cache"
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "bali_portal.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "bali_portal.cache.RedisCache", "LOCATION": REDIS_URL},
+        "shared": {"BACKEND": "bali_portal.cache.RedisCache", "LOCATION": REDIS_URL},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": SHARED_CACHE_TABLE,
+            # One row per address that asked for a token in the last minute: room for many.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -163,7 +178,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Counted per account whatever the case or spacing typed, as the login itself matches it.
+AXES_USERNAME_CALLABLE = "bali_portal.accounts.lockout.account_of_attempt"
+AXES_LOCKOUT_CALLABLE = "bali_portal.accounts.lockout.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
 # --- Internationalization ---------------------------------------------------------------------

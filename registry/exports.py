@@ -48,6 +48,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from bali_portal import spreadsheets
+
 from .iati import iati_document
 from .models import Activity, ActivityCountry, ActivityLink, FundingLine, Partnership
 from .records import (
@@ -377,18 +379,23 @@ def _csv_line(cells: tuple[str, ...], writer) -> str:
 
     The csv module's default (``QUOTE_MINIMAL``) quotes a cell only if it holds the delimiter,
     the quote character or a line break; with none of them in the line and one delimiter per
-    separator, the line is the cells joined. Any other line goes through the writer.
+    separator, the line is the cells joined. Any other line goes through the writer, and so
+    does a line with a cell a spreadsheet would read as a formula, written as text
+    (``bali_portal.spreadsheets``).
     """
     line = ",".join(cells)
+    # Never wrong by omission; a comma inside a cell may make it see one where none is.
+    formula = spreadsheets.csv_line_has_formula(line)
     if (
         line
+        and not formula
         and line.count(",") == len(cells) - 1
         and '"' not in line
         and "\n" not in line
         and "\r" not in line
     ):
         return line + writer.dialect.lineterminator
-    return writer.writerow(cells)
+    return writer.writerow([spreadsheets.csv_text(cell) for cell in cells] if formula else cells)
 
 
 def json_stream(activities: Iterable, serialize) -> Iterator[str]:
@@ -411,7 +418,7 @@ def xlsx_file(rows: Iterable[tuple[str, ...]]):
         values = list(cells)
         for position in counts:
             values[position] = int(values[position]) if values[position] else ""
-        sheet.append(values)
+        sheet.append([spreadsheets.xlsx_value(sheet, value) for value in values])
     # Closed by the FileResponse once sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(handle)

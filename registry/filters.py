@@ -4,8 +4,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelMultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from bali_portal import bounds
 
 from .models import (
     MEA,
@@ -51,6 +54,35 @@ class OneOrMoreSelect(forms.Select):
         return [(None, [everything], 0), *groups]
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number within bounds (a year, a key): anything else is refused, naming the
+    parameter, before it reaches a query it could break (``?year=99999``)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, bound: bounds.Bound, **kwargs):
+        super().__init__(*args, min_value=bound.low, max_value=bound.high, **kwargs)
+
+
+class KeyedMultipleChoiceField(ModelMultipleChoiceField):
+    """Records chosen by key: a value that cannot be a key is refused before any query (SQLite
+    cannot even compare a 20-digit number with a key)."""
+
+    def _check_values(self, value):
+        for key in value:
+            if not bounds.is_key(str(key)):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super()._check_values(value)
+
+
+class KeyedMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = KeyedMultipleChoiceField
+
+
 def _codes(model, label):
     return django_filters.ModelMultipleChoiceFilter(
         queryset=model.objects.all(),
@@ -84,12 +116,12 @@ class ActivityFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=ActivityStatus.choices, label=_("Status"), widget=OneOrMoreSelect
     )
-    year = django_filters.NumberFilter(label=_("Start year"), method="filter_year")
-    funder = django_filters.ModelMultipleChoiceFilter(
+    year = WholeNumberFilter(label=_("Start year"), method="filter_year", bound=bounds.YEAR)
+    funder = KeyedMultipleChoiceFilter(
         queryset=Organization.objects.all(), label=_("Funder"), method="filter_funder"
     )
     identifier = django_filters.CharFilter(label=_("Identifier"))
-    parent = django_filters.NumberFilter(label=_("Part of"), field_name="parent_id")
+    parent = WholeNumberFilter(label=_("Part of"), field_name="parent_id", bound=bounds.KEY)
 
     class Meta:
         model = Activity

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal import bounds
+
 from .models import (
     Activity,
     AssistanceSource,
@@ -95,17 +97,27 @@ class PartnerForm(forms.Form):
     role = forms.ChoiceField(choices=PartnerRole.choices, required=False, label=_("Role"))
 
 
+def _amount_field(label, bound: bounds.Bound) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=bound.low,
+        max_value=bound.high,
+        decimal_places=2,
+    )
+
+
 class FundingForm(forms.Form):
     funder = forms.ModelChoiceField(Organization.objects.all(), required=False, label=_("Funder"))
     source_kind = forms.ModelChoiceField(
         FundingSourceKind.objects.all(), required=False, label=_("Kind of source")
     )
-    amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0, decimal_places=2)
+    amount = _amount_field(_("Amount"), bounds.AMOUNT)
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1972, max_value=2100)
-    amount_usd = forms.DecimalField(
-        label=_("Amount (USD)"), required=False, min_value=0, decimal_places=2
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=bounds.YEAR.low, max_value=bounds.YEAR.high
     )
+    amount_usd = _amount_field(_("Amount (USD)"), bounds.USD)
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from bali_portal.spreadsheets import text_of_csv_cell
+
 from .models import (
     MEA,
     Activity,
@@ -199,7 +201,8 @@ def _decimal(text: str) -> Decimal:
 def _year(text: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    # ASCII digits only: "²" is a digit to str.isdigit() but no number to int().
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(_("%(text)r is not a year") % {"text": text})
     return int(text)
 
@@ -233,7 +236,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> tuple[ActivityInput, str
     for name in COUNT_FIELDS:
         if not cell[name]:
             fields[name] = None
-        elif cell[name].isdigit():
+        elif cell[name].isascii() and cell[name].isdigit():
             fields[name] = int(cell[name])
         else:
             errors.append(
@@ -442,7 +445,9 @@ def read_rows(handle: Iterable[str]) -> Iterable[tuple[int, dict[str, str] | Non
         if len(values) > len(header):
             yield start, None, [_("More cells than columns in the header.")]
             continue
-        yield start, dict(zip(header, values, strict=False)), []
+        # Cells the export wrote behind an apostrophe (formulas, bali_portal.spreadsheets)
+        # are read back as they were.
+        yield start, dict(zip(header, map(text_of_csv_cell, values), strict=False)), []
 
 
 def import_rows(

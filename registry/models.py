@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal import bounds
+
 from .codes import validate_currency
 
 
@@ -278,6 +280,19 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
+# The dates and counts of an activity, and their bounds (bali_portal.bounds).
+ACTIVITY_BOUNDS = {
+    "planned_start": bounds.DATE,
+    "planned_end": bounds.DATE,
+    "actual_start": bounds.DATE,
+    "actual_end": bounds.DATE,
+    "people_trained_female": bounds.PEOPLE,
+    "people_trained_male": bounds.PEOPLE,
+    "people_trained_other": bounds.PEOPLE,
+    "institutions_supported": bounds.INSTITUTIONS,
+}
+
+
 class Activity(models.Model):
     """A technical-support or capacity-building activity (the records of seed 001 §14-61)."""
 
@@ -298,10 +313,18 @@ class Activity(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PIPELINE
     )
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    planned_start = models.DateField(
+        _("planned start"), null=True, blank=True, validators=bounds.DATE.validators()
+    )
+    planned_end = models.DateField(
+        _("planned end"), null=True, blank=True, validators=bounds.DATE.validators()
+    )
+    actual_start = models.DateField(
+        _("actual start"), null=True, blank=True, validators=bounds.DATE.validators()
+    )
+    actual_end = models.DateField(
+        _("actual end"), null=True, blank=True, validators=bounds.DATE.validators()
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -359,13 +382,23 @@ class Activity(models.Model):
     modality = models.CharField(_("cooperation modality"), max_length=20, choices=Modality.choices)
 
     # --- Results ----------------------------------------------------------------------------
-    people_trained_female = models.PositiveIntegerField(_("women trained"), null=True, blank=True)
-    people_trained_male = models.PositiveIntegerField(_("men trained"), null=True, blank=True)
+    people_trained_female = models.PositiveIntegerField(
+        _("women trained"), null=True, blank=True, validators=bounds.PEOPLE.validators()
+    )
+    people_trained_male = models.PositiveIntegerField(
+        _("men trained"), null=True, blank=True, validators=bounds.PEOPLE.validators()
+    )
     people_trained_other = models.PositiveIntegerField(
-        _("others trained, or gender not recorded"), null=True, blank=True
+        _("others trained, or gender not recorded"),
+        null=True,
+        blank=True,
+        validators=bounds.PEOPLE.validators(),
     )
     institutions_supported = models.PositiveIntegerField(
-        _("institutions supported"), null=True, blank=True
+        _("institutions supported"),
+        null=True,
+        blank=True,
+        validators=bounds.INSTITUTIONS.validators(),
     )
     outputs = models.TextField(_("outputs"), blank=True)
     results_narrative = models.TextField(_("results"), blank=True)
@@ -452,6 +485,7 @@ class Activity(models.Model):
                 name="activity_is_not_its_own_parent",
                 violation_error_message=_("An activity cannot be part of itself."),
             ),
+            *(bound.constraint("activity", field) for field, bound in ACTIVITY_BOUNDS.items()),
         ]
 
     def __str__(self):
@@ -573,7 +607,7 @@ class FundingLine(models.Model):
         verbose_name=_("kind of source"),
     )
     amount = models.DecimalField(
-        _("amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+        _("amount"), max_digits=16, decimal_places=2, validators=bounds.AMOUNT.validators()
     )
     currency = models.CharField(
         _("currency"),
@@ -585,7 +619,7 @@ class FundingLine(models.Model):
         _("year"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1972), MaxValueValidator(2100)],
+        validators=bounds.YEAR.validators(),
     )
     amount_usd = models.DecimalField(
         _("amount (USD)"),
@@ -593,7 +627,7 @@ class FundingLine(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=bounds.USD.validators(),
         help_text=_("Equivalent in US dollars, when known."),
     )
 
@@ -606,6 +640,9 @@ class FundingLine(models.Model):
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="funding_currency_is_iso4217"
             ),
+            bounds.AMOUNT.constraint("funding", "amount"),
+            bounds.USD.constraint("funding", "amount_usd"),
+            bounds.YEAR.constraint("funding", "year"),
         ]
 
     def __str__(self):

@@ -16,6 +16,7 @@ from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
 from registry.models import Country, Division, RegionalOffice, SupportType, ThematicArea
 
@@ -134,7 +135,10 @@ class RequestFilterSet(filters.FilterSet):
         label=_("Overdue"), method="filter_overdue", widget=AnyYesNoWidget
     )
     min_age_days = django_filters.NumberFilter(
-        label=_("At least this many days old"), method="filter_min_age_days", min_value=0
+        label=_("At least this many days old"),
+        method="filter_min_age_days",
+        min_value=bounds.AGE_DAYS.low,
+        max_value=bounds.AGE_DAYS.high,
     )
     search = django_filters.CharFilter(
         label=_("Search"),
@@ -158,7 +162,8 @@ class RequestFilterSet(filters.FilterSet):
             )
             choices = [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet"))]
             self.filters["assignee"].extra["widget"] = forms.Select(
-                choices=choices + [(str(person.pk), str(person)) for person in colleagues]
+                choices=choices
+                + [(str(person.pk), person.colleague_label) for person in colleagues]
             )
 
     @property
@@ -186,8 +191,9 @@ class RequestFilterSet(filters.FilterSet):
             return queryset.filter(assignee_id=getattr(user, "pk", None))
         if value.lower() == "none":
             return queryset.filter(assignee__isnull=True)
-        if value.isdigit():
+        if bounds.is_key(value):
             return queryset.filter(assignee_id=int(value))
+        # Anything else names a person by address; "²" or a 20-digit number names nobody.
         return queryset.filter(assignee__email__iexact=value)
 
     def filter_overdue(self, queryset, name, value):

@@ -8,6 +8,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
 from registry.models import (
     MEA,
@@ -120,6 +121,7 @@ def _draft_form_fields() -> dict:
         "desired_start": forms.DateField(
             label=capfirst_label("desired_start"),
             required=False,
+            validators=bounds.DATE.validators(),
             input_formats=["%Y-%m-%d"],
             help_text=_("As year-month-day, e.g. 2026-09-01."),
             widget=_text_input(placeholder="YYYY-MM-DD", autocomplete="off"),
@@ -127,8 +129,8 @@ def _draft_form_fields() -> dict:
         "duration_months": forms.IntegerField(
             label=capfirst_label("duration_months"),
             required=False,
-            min_value=1,
-            max_value=120,
+            min_value=bounds.MONTHS.low,
+            max_value=bounds.MONTHS.high,
             widget=_text_input(inputmode="numeric"),
         ),
         "beneficiaries": field("beneficiaries").formfield(
@@ -148,7 +150,8 @@ def _draft_form_fields() -> dict:
         "estimated_budget_usd": LenientDecimalField(
             label=capfirst_label("estimated_budget_usd"),
             required=False,
-            min_value=Decimal(0),
+            min_value=bounds.USD.low,
+            max_value=bounds.USD.high,
             max_digits=14,
             decimal_places=2,
             widget=_text_input(inputmode="decimal"),

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
 
 from .workflow import ACTIONS
@@ -43,6 +44,7 @@ class BulkActionForm(forms.Form):
         self.fields["assignee"].queryset = User.objects.filter(
             role=Role.REGIONAL_STAFF, regional_office_id=user.regional_office_id, is_active=True
         ).order_by("full_name", "email")
+        self.fields["assignee"].label_from_instance = lambda person: person.colleague_label
 
     def action_data(self) -> dict:
         assignee = self.cleaned_data.get("assignee") or self.user
@@ -51,7 +53,11 @@ class BulkActionForm(forms.Form):
 
 def _days_field(label, help_text):
     return forms.IntegerField(
-        label=label, help_text=help_text, min_value=1, max_value=365, required=True
+        label=label,
+        help_text=help_text,
+        min_value=bounds.SLA_DAYS.low,
+        max_value=bounds.SLA_DAYS.high,
+        required=True,
     )
 
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal import bounds
 from bali_portal.db import first_row
 
 from .workflow import ACTIONS, State
@@ -30,6 +31,19 @@ class DeclineReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate of another request")
     SUPPORTED_ELSEWHERE = "supported_elsewhere", _("Already supported by another organization")
     NO_RESOURCES = "no_resources", _("No resources available")
+
+
+# Every number and date a focal point or a division enters, and its bounds (bali_portal.bounds).
+BOUNDED_FIELDS = {
+    "desired_start": bounds.DATE,
+    "duration_months": bounds.MONTHS,
+    "estimated_budget_usd": bounds.USD,
+    "people_trained_female": bounds.PEOPLE,
+    "people_trained_male": bounds.PEOPLE,
+    "people_trained_other": bounds.PEOPLE,
+    "institutions_supported": bounds.INSTITUTIONS,
+    "cost_usd": bounds.USD,
+}
 
 
 class Request(models.Model):
@@ -110,12 +124,11 @@ class Request(models.Model):
         related_name="+",
         verbose_name=_("other countries involved"),
     )
-    desired_start = models.DateField(_("desired start"), null=True, blank=True)
+    desired_start = models.DateField(
+        _("desired start"), null=True, blank=True, validators=bounds.DATE.validators()
+    )
     duration_months = models.PositiveSmallIntegerField(
-        _("duration (months)"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        _("duration (months)"), null=True, blank=True, validators=bounds.MONTHS.validators()
     )
     beneficiaries = models.TextField(_("beneficiaries"), blank=True)
     gender_considerations = models.TextField(_("gender considerations"), blank=True)
@@ -136,7 +149,7 @@ class Request(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=bounds.USD.validators(),
     )
     co_financing = models.TextField(_("co-financing"), blank=True)
 
@@ -189,11 +202,20 @@ class Request(models.Model):
         verbose_name=_("merged into"),
     )
     response_plan = models.TextField(_("response plan"), blank=True)
-    people_trained_female = models.PositiveIntegerField(_("women trained"), null=True, blank=True)
-    people_trained_male = models.PositiveIntegerField(_("men trained"), null=True, blank=True)
-    people_trained_other = models.PositiveIntegerField(_("others trained"), null=True, blank=True)
+    people_trained_female = models.PositiveIntegerField(
+        _("women trained"), null=True, blank=True, validators=bounds.PEOPLE.validators()
+    )
+    people_trained_male = models.PositiveIntegerField(
+        _("men trained"), null=True, blank=True, validators=bounds.PEOPLE.validators()
+    )
+    people_trained_other = models.PositiveIntegerField(
+        _("others trained"), null=True, blank=True, validators=bounds.PEOPLE.validators()
+    )
     institutions_supported = models.PositiveIntegerField(
-        _("institutions supported"), null=True, blank=True
+        _("institutions supported"),
+        null=True,
+        blank=True,
+        validators=bounds.INSTITUTIONS.validators(),
     )
     outputs = models.TextField(_("outputs"), blank=True)
     cost_usd = models.DecimalField(
@@ -202,7 +224,7 @@ class Request(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=bounds.USD.validators(),
     )
     lessons = models.TextField(_("lessons learned"), blank=True)
 
@@ -272,6 +294,7 @@ class Request(models.Model):
                 condition=Q(state=State.DRAFT) | Q(submitted_at__isnull=False),
                 name="request_submitted_has_date",
             ),
+            *(bound.constraint("request", field) for field, bound in BOUNDED_FIELDS.items()),
         ]
 
     def __str__(self):
@@ -428,16 +451,26 @@ class Evaluation(models.Model):
 class ServiceLevel(models.Model):
     """The SLA clocks, in days; one row, editable by the coordinator."""
 
-    acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=5)
-    decision_days = models.PositiveSmallIntegerField(_("days to decide"), default=20)
+    acknowledge_days = models.PositiveSmallIntegerField(
+        _("days to acknowledge"), default=5, validators=bounds.SLA_DAYS.validators()
+    )
+    decision_days = models.PositiveSmallIntegerField(
+        _("days to decide"), default=20, validators=bounds.SLA_DAYS.validators()
+    )
     acceptance_days = models.PositiveSmallIntegerField(
-        _("days for the division to accept after routing"), default=15
+        _("days for the division to accept after routing"),
+        default=15,
+        validators=bounds.SLA_DAYS.validators(),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("service levels")
         verbose_name_plural = _("service levels")
+        constraints = [
+            bounds.SLA_DAYS.constraint("service_level", field)
+            for field in ("acknowledge_days", "decision_days", "acceptance_days")
+        ]
 
     def __str__(self):
         return str(_("Service levels"))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
 from bali_portal.db import insert_new, prepared_cursor
 from registry.models import Country, Division, Organization
@@ -807,8 +808,11 @@ def add_attachment(*, request: Request, actor: User, upload, kind: str = "") -> 
             "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
         }
     else:
-        detected = uploads.sniff(upload)
-        if detected is None:
+        try:
+            detected = uploads.sniff(upload)
+        except uploads.Refused as refused:
+            errors["file"] = refused.message
+        if detected is None and "file" not in errors:
             errors["file"] = _("This file type is not accepted. Upload one of: %(kinds)s.") % {
                 "kinds": uploads.ALLOWED_LABEL
             }
@@ -892,8 +896,11 @@ def update_service_levels(*, actor: User, values: dict) -> ServiceLevel:
     days = {}
     for name in SERVICE_LEVEL_FIELDS:
         number = _count(values, name, errors)
-        if number is not None and not 1 <= number <= 365:
-            errors[name] = _("Enter a number of days from 1 to 365.")
+        if number is not None and not bounds.SLA_DAYS.low <= number <= bounds.SLA_DAYS.high:
+            errors[name] = _("Enter a number of days from %(low)s to %(high)s.") % {
+                "low": bounds.SLA_DAYS.low,
+                "high": bounds.SLA_DAYS.high,
+            }
         days[name] = number
     _raise_if(errors)
     levels = ServiceLevel.objects.select_for_update().order_by("pk").first() or ServiceLevel()

@@ -7,7 +7,11 @@ or a scan (PNG, JPEG). Anything else, whatever its extension says, is refused.
 import os
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,29 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _ODT_MIMETYPE = ODT.content_type.encode()
 
 
+class Refused(Exception):
+    """The file is refused for what it is, not only for not being an allowed kind."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# What the type check reads of a ZIP package (ODT, DOCX). A document's members are a few MB
+# at most, compressed some 5 to 20 times; a "zip bomb" (204 KB whose member expands to 200 MB)
+# is refused from its directory, before anything is decompressed. No member is ever read
+# whole: at most MIMETYPE_READ bytes of one, however large it says or turns out to be.
+MAX_MEMBERS = 10_000
+MAX_MEMBER_BYTES = 100 * 1024 * 1024
+MAX_PACKAGE_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed to compressed, for a member larger than RATIO_FROM
+RATIO_FROM = 1024 * 1024
+MIMETYPE_READ = 256
+
+
 def sniff(upload) -> Kind | None:
-    """The allowed kind this file's content is, or None. Leaves the file at its start."""
+    """The allowed kind this file's content is, or None; ``Refused`` if it is a compressed
+    package that would expand beyond any document. Leaves the file at its start."""
     upload.seek(0)
     head = upload.read(64)
     upload.seek(0)
@@ -52,14 +77,60 @@ def _office_document(upload) -> Kind | None:
     # package has the Word main part. Any other ZIP file is refused.
     try:
         with zipfile.ZipFile(upload) as package:
-            names = set(package.namelist())
+            members = package.infolist()
+            _check_expansion(members)
+            names = {member.filename for member in members}
             if "mimetype" in names:
-                return ODT if package.read("mimetype").strip() == _ODT_MIMETYPE else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError):
+                return ODT if _mimetype(package) == _ODT_MIMETYPE else None
+    except _UNREADABLE:
         return None
     if "[Content_Types].xml" in names and "word/document.xml" in names:
         return DOCX
     return None
+
+
+# A package that cannot be read is no document: damaged, encrypted (RuntimeError), or in a
+# compression zipfile does not know (NotImplementedError).
+_UNREADABLE = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, ValueError,
+    RuntimeError, NotImplementedError, zlib.error,
+)  # fmt: skip
+
+
+def _check_expansion(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package whose directory declares more than any document expands to."""
+    if len(members) > MAX_MEMBERS:
+        raise Refused(_too_large())
+    total = 0
+    for member in members:
+        total += member.file_size
+        too_compressed = member.file_size > RATIO_FROM and member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        )
+        if member.file_size > MAX_MEMBER_BYTES or total > MAX_PACKAGE_BYTES or too_compressed:
+            raise Refused(_too_large())
+
+
+def _mimetype(package: zipfile.ZipFile) -> bytes:
+    """The first bytes of the "mimetype" member, read in bounded steps (its directory entry
+    may understate its size): more than a media type is no ODT, and is refused."""
+    info = package.getinfo("mimetype")
+    # ODF stores it uncompressed; deflate is read a few KB at a time. Other methods (bzip2,
+    # LZMA) decompress a whole chunk of input at once, megabytes from a few KB: not read.
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return b""
+    with package.open(info) as member:
+        content = member.read(MIMETYPE_READ + 1)
+    if len(content) > MIMETYPE_READ:
+        raise Refused(_too_large())
+    return content.strip()
+
+
+def _too_large() -> str:
+    return _(
+        "This file is a compressed package that expands far beyond any document (more "
+        "than %(size)s, or %(ratio)s times its compressed size): it is refused."
+    ) % {"size": filesizeformat(MAX_PACKAGE_BYTES), "ratio": MAX_RATIO}
 
 
 def clean_original_name(name: str, kind: Kind) -> str:

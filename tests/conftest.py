@@ -30,6 +30,20 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_shared_cache(request):
+    """Without Redis the shared cache (the login throttle's counters) is a table: emptied for
+    each test that uses the database, once the test's database is there."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    shared = caches["shared"]
+    if not isinstance(shared, DatabaseCache) or not _uses_database(request):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    shared.clear()
+
+
+@pytest.fixture(autouse=True)
 def celery_mode(request, settings):
     """Tasks run in-process unless a test is marked ``celery_worker`` (then: real broker)."""
     from bali_portal.celery import app
@@ -139,6 +153,13 @@ def _is_transactional(request) -> bool:
     return bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
         or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+def _uses_database(request) -> bool:
+    return bool(
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     )
 
 

@@ -1,9 +1,15 @@
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import AnonRateThrottle
 
 
 class LoginRateThrottle(AnonRateThrottle):
+    """Token requests per address, counted in the cache every process shares (settings:
+    ``CACHES["shared"]``), so that N workers do not allow N times the rate."""
+
     scope = "login"
+    cache = ConnectionProxy(caches, "shared")
 
 
 class ObtainTokenView(ObtainAuthToken):
@@ -13,3 +19,8 @@ class ObtainTokenView(ObtainAuthToken):
     """
 
     throttle_classes = [LoginRateThrottle]
+
+    def get_serializer_context(self):
+        # django-axes marks a locked-out attempt on the request it is given, and its middleware
+        # answers 429 for the request it sees: Django's, not DRF's wrapper of it.
+        return {**super().get_serializer_context(), "request": self.request._request}

@@ -122,7 +122,45 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        """How the person is shown to others, in pages, the API, e-mail and files: their name,
+        else what they are ("Staff of the Regional Office for Africa"), never their e-mail
+        address, which a country has no business seeing."""
+        return self.full_name or self.role_description
+
+    @property
+    def role_description(self) -> str:
+        scope = self._scope_item()
+        if self.role == Role.FOCAL_POINT and scope:
+            return _("Focal point of %(country)s") % {"country": scope.label}
+        if self.role == Role.REGIONAL_STAFF and scope:
+            return _("Staff of the %(office)s") % {"office": scope.label}
+        if self.role == Role.DIVISION_STAFF and scope:
+            return _("Staff of the %(division)s") % {"division": scope.label}
+        return str(self.get_role_display())
+
+    def _scope_item(self):
+        """The country, office or division of the role: as loaded with the user, else from the
+        reference lists each process keeps (no query for each person shown in a list)."""
+        name = SCOPE_FIELD_OF_ROLE.get(self.role)
+        if name is None or getattr(self, f"{name}_id") is None:
+            return None
+        field = self._meta.get_field(name)
+        if field.is_cached(self):
+            return getattr(self, name)
+        from registry.reference import active_items
+
+        found = active_items(field.related_model).by_code.get(getattr(self, f"{name}_id"))
+        return found or getattr(self, name)  # an inactive item: read it
+
+    @property
+    def colleague_label(self) -> str:
+        """A colleague as their office chooses among its people: the address tells apart those
+        without a name (never shown outside the office)."""
+        return f"{self.full_name} ({self.email})" if self.full_name else self.email
 
     def clean(self):
         super().clean()

@@ -44,7 +44,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_requested_by(self, run) -> str | None:
-        return run.requested_by.email if run.requested_by else None
+        return run.requested_by.public_name if run.requested_by else None
 
     def get_files(self, run) -> dict[str, str]:
         """The download address of each file, once the run is done."""

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from bali_portal.spreadsheets import csv_text
+
 from ..document import DAYS, INT, PCT, RATING, USD, Document
 
 UNITS = {INT: "count", USD: "USD", PCT: "percent", DAYS: "days", RATING: "rating 1-5"}
@@ -41,15 +43,17 @@ def render_csv(document: Document, target: Path) -> None:
     # UTF-8 with a byte-order mark: spreadsheet programs then read Chinese names correctly.
     with open(target, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
+        writer.writerow([csv_text(cell) for cell in header])
         for item in document.headlines:
+            # The section's number and the figures are numbers (a negative one is a number,
+            # not a formula); the rest is text, as a spreadsheet must read it.
             writer.writerow(
                 [
-                    item.key,
+                    csv_text(item.key),
                     item.section,
-                    item.label,
+                    csv_text(str(item.label)),
                     csv_value(item.value, item.kind),
                     csv_value(item.previous, item.kind),
-                    UNITS.get(item.kind, ""),
+                    csv_text(UNITS.get(item.kind, "")),
                 ]
             )

@@ -13,8 +13,9 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+
+from bali_portal import spreadsheets
 
 from ..document import DAYS, INT, PCT, RATING, USD, Column, Document, cell_value
 
@@ -45,7 +46,7 @@ def sheet_title(text: str, used: set[str]) -> str:
 
 
 def _cell(sheet, value, kind=None, font=None):
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = spreadsheets.xlsx_cell(sheet, value)
     if kind in FORMATS and value is not None:
         cell.number_format = FORMATS[kind]
     if font:
@@ -138,7 +139,7 @@ def render_xlsx(document: Document, target: Path, annexes: Iterable[Annex] = ())
             for row in annex.rows:
                 sheet.append(
                     [
-                        cell_value(value, column.kind)
+                        spreadsheets.xlsx_value(sheet, cell_value(value, column.kind))
                         for value, column in zip(row, annex.columns, strict=True)
                     ]
                 )

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bali_portal import bounds
 from bali_portal.serializers import ChoiceLabelField, FieldsBuiltOnce
 from registry import freshness, reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
@@ -91,16 +92,23 @@ class DraftSerializer(FieldsBuiltOnce, serializers.Serializer):
     support_types = _codes(SupportType)
     scope = serializers.ChoiceField(choices=Scope.choices, required=False)
     subregional_countries = _codes(Country)
-    desired_start = serializers.DateField(required=False, allow_null=True)
+    desired_start = serializers.DateField(
+        required=False, allow_null=True, validators=bounds.DATE.validators()
+    )
     duration_months = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=120
+        required=False, allow_null=True, min_value=bounds.MONTHS.low, max_value=bounds.MONTHS.high
     )
     beneficiaries = serializers.CharField(required=False, allow_blank=True)
     gender_considerations = serializers.CharField(required=False, allow_blank=True)
     south_south_interest = SouthSouthInterestField(required=False)
     other_support = serializers.CharField(required=False, allow_blank=True)
     estimated_budget_usd = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+        max_digits=14,
+        decimal_places=2,
+        min_value=bounds.USD.low,
+        max_value=bounds.USD.high,
+        required=False,
+        allow_null=True,
     )
     co_financing = serializers.CharField(required=False, allow_blank=True)
     submit = serializers.BooleanField(

@@ -21,6 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
+from bali_portal import bounds
 from bali_portal.pagination import KeysFirstPagination
 
 from .. import selectors, services
@@ -66,6 +67,11 @@ def api_exception_handler(exc, context):
         else:
             errors = {"non_field_errors": _flatten(detail)}
         return Response({"detail": str(INVALID), "errors": errors}, status=400)
+    refused = bounds.refused_field(exc)
+    if refused is not None:
+        # The database refused a value out of its bounds: the transaction is rolled back.
+        field, message = refused
+        return Response({"detail": str(INVALID), "errors": {field: message}}, status=400)
     return exception_handler(exc, context)
 
 

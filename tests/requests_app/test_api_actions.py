@@ -19,7 +19,7 @@ def action_url(request_obj, action):
 
 
 def test_submitting_an_incomplete_draft_is_400_naming_each_missing_field(cast, api_for):
-    request_obj = focal.draft(cast, title="Only a title", duration_months=0)
+    request_obj = focal.draft(cast, title="Only a title")
     response = api_for(cast.owner).post(action_url(request_obj, "submit"), {}, format="json")
     assert response.status_code == 400
     body = response.json()
