@@ -909,7 +909,7 @@ class Generator:
         cross = self.through(m.Request, "cross_cutting_issues")
         meas = self.through(m.Request, "meas")
         supports = self.through(m.Request, "support_types")
-        subregional = self.through(m.Request, "subregional_countries")
+        subregional = self.through(m.Request, "covered_countries")
         supporting = self.through(m.Request, "supporting_divisions")
         from registry.models import Activity
 

@@ -267,7 +267,7 @@ def tables():
         "r_cross": through(req.Request, "cross_cutting_issues"),
         "r_meas": through(req.Request, "meas"),
         "r_support": through(req.Request, "support_types"),
-        "r_subregional": through(req.Request, "subregional_countries"),
+        "r_subregional": through(req.Request, "covered_countries"),
         "r_supporting": through(req.Request, "supporting_divisions"),
         "a_themes": through(reg.Activity, "thematic_areas"),
         "a_offices": through(reg.Activity, "regional_offices"),

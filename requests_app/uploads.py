@@ -69,3 +69,24 @@ def clean_original_name(name: str, kind: Kind) -> str:
     if not name or name in {".", ".."}:
         name = f"attachment{kind.extension}"
     return name[-255:]
+
+
+def checked(upload) -> tuple[Kind | None, str]:
+    """The kind of an uploaded document, or why it is refused (none given, too large, or not a
+    kind accepted, judged by its content): ``(kind, "")`` or ``(None, message)``."""
+    from django.conf import settings
+    from django.template.defaultfilters import filesizeformat
+    from django.utils.translation import gettext as _
+
+    if upload is None:
+        return None, _("Choose a file to upload.")
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        return None, _("The file is larger than %(size)s.") % {
+            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        }
+    detected = sniff(upload)
+    if detected is None:
+        return None, _("This file type is not accepted. Upload one of: %(kinds)s.") % {
+            "kinds": ALLOWED_LABEL
+        }
+    return detected, ""

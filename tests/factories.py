@@ -1,10 +1,13 @@
 """Factories shared by the whole suite. Reference data comes from the migrations."""
 
+from datetime import date
+
 import factory
 from django.utils import timezone
 
 from bali_portal.accounts.models import Role, User
-from registry.models import Country, Division, RegionalOffice
+from designations import services as designations
+from registry.models import Country, Division, Forum, RegionalOffice
 from requests_app.models import Request
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -27,7 +30,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def focal_point(country: str = "KEN", **kwargs) -> User:
-    return UserFactory(role=Role.FOCAL_POINT, country=Country.objects.get(code=country), **kwargs)
+    """A country's focal point in office: with an approved designation, as the government's
+    nomination and the regional office's approval would leave it (designations.services)."""
+    user = UserFactory(role=Role.FOCAL_POINT, country=Country.objects.get(code=country), **kwargs)
+    designations.record_designation(account=user, starts_on=date(2020, 1, 1))
+    return user
+
+
+def forum_focal_point(forum: str = "AMCEN", **kwargs) -> User:
+    return UserFactory(role=Role.FORUM_FOCAL_POINT, forum=Forum.objects.get(code=forum), **kwargs)
 
 
 def regional_staff(office: str = "ROA", **kwargs) -> User:

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from bali_portal.pagination import KeysFirstPagination
+from designations.access import RoleInForce
 
 from .. import selectors, services
 from ..filters import RequestFilterSet
@@ -70,7 +71,7 @@ def api_exception_handler(exc, context):
 
 
 class RequestAPIMixin:
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, RoleInForce]
 
     def get_exception_handler(self):
         return api_exception_handler
