@@ -70,18 +70,26 @@ def make_request(
     created_by: User | None = None,
     lead_division: str | None = None,
     supporting: tuple[str, ...] = (),
+    forum: str | None = None,
     **fields,
 ) -> Request:
-    """A request put straight into a state, for reading tests (writes go through services)."""
-    country_obj = Country.objects.select_related("regional_office").get(code=country)
-    created_by = created_by or focal_point(country)
+    """A request put straight into a state, for reading tests (writes go through services).
+    ``forum``: a forum's request (``country`` is then ignored)."""
+    if forum:
+        asker = Forum.objects.select_related("regional_office").get(code=forum)
+        asked = {"requester": "forum", "forum": asker}
+        created_by = created_by or forum_focal_point(forum)
+    else:
+        asker = Country.objects.select_related("regional_office").get(code=country)
+        asked = {"country": asker}
+        created_by = created_by or focal_point(country)
     request = Request.objects.create(
-        reference=f"{country}-2026-{next(_sequence):04d}",
-        country=country_obj,
-        regional_office=country_obj.regional_office,
+        reference=f"{asker.code}-2026-{next(_sequence):04d}",
+        **asked,
+        regional_office=asker.regional_office,
         state=state,
         created_by=created_by,
-        title=fields.pop("title", f"Request from {country}"),
+        title=fields.pop("title", f"Request from {asker.code}"),
         submitted_at=None if state == "draft" else timezone.now(),
         lead_division=Division.objects.get(code=lead_division) if lead_division else None,
         **fields,
