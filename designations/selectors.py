@@ -96,10 +96,11 @@ def designations_visible_to(user) -> QuerySet[Designation]:
 def may_decide(user, designation: Designation) -> bool:
     """Whether ``user`` verifies this designation (approve, reject, end): the country's regional
     office, or the coordinator. Call on a designation from ``designations_visible_to``."""
-    if user.role == Role.COORDINATOR:
+    role = getattr(user, "role", None)  # anonymous: none
+    if role == Role.COORDINATOR:
         return True
     return (
-        user.role == Role.REGIONAL_STAFF
+        role == Role.REGIONAL_STAFF
         and designation.country.regional_office_id == user.regional_office_id
     )
 

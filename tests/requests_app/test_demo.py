@@ -11,7 +11,9 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from bali_portal.accounts.models import Role, User
-from registry.models import Country
+from designations.models import Designation, Status
+from designations.selectors import acts_as_focal_point
+from registry.models import Country, Forum
 from requests_app import demo, sla
 from requests_app.models import Evaluation, Notification, Request, RequestEvent
 from requests_app.workflow import State
@@ -136,3 +138,16 @@ def test_each_story_ends_in_its_state(seeded):
     for story, need in demo.planned():
         request = Request.objects.get(country_id=need.country, title=need.title)
         assert request.state == demo.STATE_OF_STORY[story], (story, need.title)
+
+
+def test_designations_in_every_status_and_two_forums_with_a_request_each(seeded):
+    assert set(Designation.objects.values_list("status", flat=True)) == set(Status.values)
+    # Every demonstration focal point acts under a designation in force.
+    for user in User.objects.filter(role=Role.FOCAL_POINT, is_active=True):
+        if user.email.startswith("former."):
+            continue
+        assert acts_as_focal_point(user), user.email
+    forums = Request.objects.filter(requester="forum")
+    assert sorted(forums.values_list("forum_id", flat=True)) == ["AMCEN", "LACFORUM"]
+    assert all(request.regional_office_id == request.forum.regional_office_id for request in forums)
+    assert Forum.objects.filter(priorities__isnull=False).distinct().count() == 2
