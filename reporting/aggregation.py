@@ -44,7 +44,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from registry.models import (
     MEA,
@@ -83,7 +83,7 @@ LESSONS = 12
 NARRATIVES = 8
 OUTPUTS = 10
 TOP_THEMES = 3
-FORUMS_ROW = _lazy("Forums and UN bodies")
+FORUMS_ROW = gettext_lazy("Forums and UN bodies")
 # The names of the country or the forum a request came from, for lists of records.
 ASKER_NAMES = ("country__name", "country__name_zh", "forum__name", "forum__name_zh")
 
