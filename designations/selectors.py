@@ -5,7 +5,7 @@ Who may see a designation is decided here too (outside a user's scope: 404).
 
 from datetime import date
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bali_portal.accounts.models import Role
@@ -111,8 +111,6 @@ def with_details(designations: QuerySet[Designation]) -> QuerySet[Designation]:
 
 
 def _events():
-    from django.db.models import Prefetch
-
     return Prefetch("events", queryset=DesignationEvent.objects.select_related("actor"))
 
 
@@ -125,7 +123,3 @@ def public_focal_points() -> QuerySet[Designation]:
               "country__name_zh", "starts_on")
         .order_by("country__name", "full_name", "pk")
     )  # fmt: skip
-
-
-def designations_of_country(country_id: str) -> QuerySet[Designation]:
-    return Designation.objects.filter(country_id=country_id)
