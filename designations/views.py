@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bali_portal.accounts.models import Role
+from requests_app import uploads
 
 from . import selectors, services
 from .access import role_in_force_required
@@ -147,16 +148,9 @@ def letter_download(request, pk: int):
 
 def serve_letter(designation) -> FileResponse:
     if not designation.letter:
-        raise Http404
-    try:
-        handle = designation.letter.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=designation.letter_name,
-        content_type=designation.letter_content_type,
+        raise Http404  # recorded by an administrator: the letter is on file elsewhere
+    return uploads.stored_file_response(
+        designation.letter, designation.letter_name, designation.letter_content_type
     )
 
 

@@ -90,3 +90,15 @@ def checked(upload) -> tuple[Kind | None, str]:
             "kinds": ALLOWED_LABEL
         }
     return detected, ""
+
+
+def stored_file_response(field_file, name: str, content_type: str):
+    """A stored document as a download under its uploader's name; 404 when the file is gone.
+    Only views that have checked who may read it call this."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)

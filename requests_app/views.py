@@ -21,7 +21,7 @@ from designations.access import role_in_force_required
 from registry.matching import matches_for
 from registry.selectors import forum_priorities_for
 
-from . import selectors, services, sla
+from . import selectors, services, sla, uploads
 from .filters import RequestFilterSet
 from .forms import AttachmentForm, DraftForm, action_form
 from .models import Attachment, DeclineReason, Request
@@ -457,13 +457,6 @@ def attachment_download(request, reference, pk):
 
 
 def serve_attachment(attachment: Attachment) -> FileResponse:
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return uploads.stored_file_response(
+        attachment.file, attachment.original_name, attachment.content_type
     )

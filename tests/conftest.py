@@ -264,3 +264,19 @@ def login_page(page):
         return page
 
     return login
+
+
+@pytest.fixture
+def csp_refusals(page) -> list[str]:
+    """What the page's Content-Security-Policy refused (an inline script or style, another
+    host), as the browser's console says it: a test ends asserting the list is empty."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    return refused

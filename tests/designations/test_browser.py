@@ -36,18 +36,9 @@ def log_in(page, email: str, password: str) -> None:
 
 
 def test_a_focal_point_is_designated_acts_and_stops_acting_when_the_designation_ends(
-    page, login_page
+    page, login_page, csp_refusals
 ):
     office = factories.regional_staff("ROA", full_name="Amina Diallo")
-    refused = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
-            else None
-        ),
-    )
 
     # A government official nominates, with the letter; a mistake first, then corrected.
     page.goto("/focal-points/")
@@ -130,4 +121,4 @@ def test_a_focal_point_is_designated_acts_and_stops_acting_when_the_designation_
     page.goto("/requests/")
     page.get_by_role("link", name=filed.reference).click()
     assert "Mercury-free artisanal gold mining" in page.locator("h1").inner_text()
-    assert not refused, refused
+    assert not csp_refusals, csp_refusals
