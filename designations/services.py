@@ -311,7 +311,7 @@ def send_set_password_link(designation_id: int) -> bool:
     it sent). Returns whether it was sent now."""
     with transaction.atomic():
         designation = (
-            Designation.objects.select_for_update()
+            Designation.objects.select_for_update(of=("self",))
             .select_related("account", "country")
             .filter(pk=designation_id, status=Status.APPROVED, link_sent_at__isnull=True)
             .first()

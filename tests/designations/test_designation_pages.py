@@ -177,3 +177,19 @@ def test_create_portal_user_records_an_approved_designation():
     assert (designation.status, designation.country_id) == (Status.APPROVED, "NPL")
     assert designation.events.get().payload == {"recorded": True}
     assert acts_as_focal_point(account)
+
+
+def test_focal_points_created_before_designations_keep_acting():
+    """The migration records a designation for each focal-point account that had none."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("designations.migrations.0003_record_existing_focal_points")
+    before = factories.UserFactory(role="focal_point", country=factories.Country.objects.get(
+        code="NPL"))  # fmt: skip
+    already = factories.focal_point("KEN")
+    assert not acts_as_focal_point(before)
+    migration.record(apps, None)
+    assert acts_as_focal_point(before)
+    assert Designation.objects.filter(account=already).count() == 1  # untouched
