@@ -8,7 +8,7 @@ is looked up by its e-mail and country, a forum's request by its forum and title
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -57,7 +57,7 @@ class Nomination:
     email: str
     phone: str
     officer: str  # who verified it
-    nominated: tuple  # (year, month, day)
+    days_ago: int  # when it was nominated
     reason: str = ""
 
 
@@ -65,27 +65,23 @@ NOMINATIONS = [
     Nomination(Status.NOMINATED, "GHA", "Kwame Asante", "Director, Environmental Policy",
                "Ministry of Environment, Science and Technology",
                "kwame.asante@ghana.example.org", "+233 30 266 0000", "officer@roa.example.org",
-               (2026, 11, 20)),
+               13),
     Nomination(Status.REJECTED, "NPL", "Ram Bahadur Thapa", "Under-Secretary",
                "Ministry of Forests and Environment", "ram.thapa@nepal.example.org",
-               "+977 1 421 1567", "officer@roap.example.org", (2026, 3, 2),
+               "+977 1 421 1567", "officer@roap.example.org", 270,
                "The letter is not signed by the ministry; please send the signed letter."),
     Nomination(Status.ENDED, "KEN", "Joseph Otieno",
                "Deputy Director, Multilateral Environmental Agreements",
                "Ministry of Environment, Climate Change and Forestry",
                "former.focal.point@kenya.example.org", "+254 20 273 0808",
-               "officer@roa.example.org", (2025, 1, 13),
+               "officer@roa.example.org", 690,
                "Moved to another ministry; Kenya's focal points are now Wanjiru Mwangi and "
                "Otieno Kamau."),
 ]  # fmt: skip
 
 
-def _day(parts: tuple, days: int = 0) -> datetime:
-    return datetime(*parts, 9, tzinfo=UTC) + timedelta(days=days)
-
-
-def _nominate(item: Nomination) -> None:
-    nominated = _day(item.nominated)
+def _nominate(item: Nomination, now: datetime) -> None:
+    nominated = now - timedelta(days=item.days_ago)
     letter = SimpleUploadedFile(
         f"designation-{item.country.lower()}.pdf",
         letter_pdf(f"The Government of {item.country} designates {item.full_name}."),
@@ -100,12 +96,12 @@ def _nominate(item: Nomination) -> None:
     officer = User.objects.get(email=item.officer)
     if item.status == Status.REJECTED:
         services.reject(designation=designation, actor=officer, reason=item.reason,
-                        now=_day(item.nominated, 6))  # fmt: skip
+                        now=nominated + timedelta(days=6))  # fmt: skip
     elif item.status == Status.ENDED:
         # Ended before this step commits: the link to set a password is never sent.
-        services.approve(designation=designation, actor=officer, now=_day(item.nominated, 4))
+        services.approve(designation=designation, actor=officer, now=nominated + timedelta(days=4))
         services.end(designation=designation, actor=officer, reason=item.reason,
-                     now=_day(item.nominated, 500))  # fmt: skip
+                     now=nominated + timedelta(days=500))  # fmt: skip
 
 
 # --- Forums: their priorities and a request each ------------------------------------------------
@@ -192,13 +188,13 @@ def _file(need: ForumNeed, now: datetime) -> Request:
 
 
 def seed(log) -> None:
+    now = timezone.now()
     designations = 0
     for item in NOMINATIONS:
         if not Designation.objects.filter(email=item.email, country_id=item.country).exists():
-            _nominate(item)
+            _nominate(item, now)
             designations += 1
     priorities = _record_priorities()
-    now = timezone.now()
     filed = [
         _file(need, now).pk
         for need in FORUM_NEEDS
