@@ -10,6 +10,7 @@ NAVIGATION = [
         _("Requests"),
         {
             Role.FOCAL_POINT,
+            Role.FORUM_FOCAL_POINT,
             Role.REGIONAL_STAFF,
             Role.DIVISION_STAFF,
             Role.COORDINATOR,
@@ -22,6 +23,7 @@ NAVIGATION = [
         {Role.REGIONAL_STAFF, Role.DIVISION_STAFF, Role.COORDINATOR, Role.COUNCIL},
     ),
     ("/registry/", _("Registry"), None),
+    ("/focal-points/", _("Focal points"), None),
     ("/reports/", _("Annual reports"), {Role.COORDINATOR, Role.COUNCIL}),
 ]
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "bali_portal.accounts",
     "registry",
+    "designations",
     "requests_app",
     "reporting",
 ]
@@ -269,7 +270,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"login": "20/minute"},
+    # Nominations come from anyone, with a file: a few an hour per address is plenty.
+    "DEFAULT_THROTTLE_RATES": {"login": "20/minute", "nominate": "20/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bali portal API",
@@ -280,6 +282,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names (``kind``, ``status``) mean other sets elsewhere in the API.
+    "ENUM_NAME_OVERRIDES": {
+        "ForumKindEnum": "registry.models.ForumKind",
+        "AttachmentKindEnum": "requests_app.api.serializers.ATTACHMENT_KINDS",
+        "DesignationStatusEnum": "designations.models.Status",
+    },
 }
 
 # --- Portal -----------------------------------------------------------------------------------

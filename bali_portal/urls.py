@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("requests_app.api.urls")),
     path("", include("registry.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("designations.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -25,5 +26,6 @@ urlpatterns = [
     path("requests/", include("requests_app.urls")),
     path("registry/", include("registry.urls")),
     path("reports/", include("reporting.urls")),
+    path("focal-points/", include("designations.urls")),
     path("api/v1/", include(api_v1)),
 ]

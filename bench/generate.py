@@ -653,6 +653,21 @@ class Generator:
 
     # -- users
 
+    def designations(self):
+        """Each focal point acts under an approved designation, recorded when it was created."""
+        from designations.models import Designation, Status
+
+        table = self.table(Designation)
+        since = self.now - timedelta(days=7300)
+        for code, accounts in self.focal_points.items():
+            for account in accounts:
+                table.add({
+                    "id": account, "country_id": code, "full_name": self.user_emails[account],
+                    "email": self.user_emails[account], "letter": "", "letter_size": 0,
+                    "starts_on": since.date(), "status": Status.APPROVED, "account_id": account,
+                    "nominated_at": since, "decided_at": since,
+                })  # fmt: skip
+
     def users(self):
         from django.contrib.auth.hashers import make_password
 
@@ -684,6 +699,7 @@ class Generator:
                 add(f"fp{n}.{code.lower()}@bench.example", "focal_point", country=code)
                 for n in (1, 2)
             ]
+        self.designations()
         for office in self.offices:
             self.office_staff[office] = [
                 add(f"staff{n}.{office.lower()}@bench.example", "regional_staff", office=office)
@@ -909,7 +925,7 @@ class Generator:
         cross = self.through(m.Request, "cross_cutting_issues")
         meas = self.through(m.Request, "meas")
         supports = self.through(m.Request, "support_types")
-        subregional = self.through(m.Request, "subregional_countries")
+        subregional = self.through(m.Request, "covered_countries")
         supporting = self.through(m.Request, "supporting_divisions")
         from registry.models import Activity
 

@@ -267,7 +267,7 @@ def tables():
         "r_cross": through(req.Request, "cross_cutting_issues"),
         "r_meas": through(req.Request, "meas"),
         "r_support": through(req.Request, "support_types"),
-        "r_subregional": through(req.Request, "subregional_countries"),
+        "r_subregional": through(req.Request, "covered_countries"),
         "r_supporting": through(req.Request, "supporting_divisions"),
         "a_themes": through(reg.Activity, "thematic_areas"),
         "a_offices": through(reg.Activity, "regional_offices"),
@@ -946,8 +946,11 @@ def main(argv=None):
             save()
         if want("submissions"):
             print("Submissions through the API, 8 concurrent clients")
+            # Focal points of countries the plan serves (others are refused at submission).
             focal = [row[0] for row in sql.all(f"""
-                SELECT min(u.email) FROM "{t['user']}" u WHERE u.role = 'focal_point'
+                SELECT min(u.email) FROM "{t['user']}" u
+                JOIN "{t['country']}" c ON c.code = u.country_id
+                WHERE u.role = 'focal_point' AND c.economy <> 'developed'
                 GROUP BY u.country_id ORDER BY u.country_id LIMIT 8""")]  # fmt: skip
             run_submissions(results, port, focal, SUBMIT_SECONDS[args.scale], sql, t)
     finally:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import models, services
 from .freshness import registry_changed
@@ -41,9 +42,47 @@ for model in (
 
 @admin.register(models.Country)
 class CountryAdmin(ReferenceAdmin):
-    list_display = ["code", "name", "name_zh", "regional_office", "is_active"]
+    """The coordinator keeps each country's classification, and says where a change comes from
+    (the classification decides whether its requests can be submitted)."""
+
+    list_display = [
+        "code", "name", "name_zh", "regional_office", "economy", "ldc", "lldc", "sids",
+        "classified_on", "is_active",
+    ]  # fmt: skip
     list_editable = ["regional_office", "is_active"]
-    list_filter = ["regional_office"]
+    list_filter = ["regional_office", "economy", "ldc", "lldc", "sids"]
+    fieldsets = (
+        (
+            None,
+            {"fields": ("code", "name", "name_zh", "regional_office", "sort_order", "is_active")},
+        ),
+        (
+            _("Classification"),
+            {
+                "fields": (
+                    "economy",
+                    "ldc",
+                    "lldc",
+                    "sids",
+                    "classification_source",
+                    "classified_on",
+                ),
+                "description": _(
+                    "The United Nations' classifications: economy from the World Economic "
+                    "Situation and Prospects, LDC, LLDC and SIDS from the M49 standard. Requests "
+                    "can be submitted for developing countries and economies in transition only. "
+                    "When you change a classification, give its source and date."
+                ),
+            },
+        ),
+    )
+
+
+@admin.register(models.Forum)
+class ForumAdmin(ReferenceAdmin):
+    list_display = ["code", "name", "kind", "regional_office", "sort_order", "is_active"]
+    list_filter = ["kind", "regional_office"]
+    filter_horizontal = ["countries", "priorities"]
 
 
 @admin.register(models.Organization)

@@ -14,6 +14,7 @@ from .models import (
     Organization,
     PartnerRole,
     Solution,
+    ThematicArea,
 )
 from .records import CODE_LISTS, FOREIGN_KEYS, SCALAR_FIELDS, ActivityInput, FundingInput, LinkInput
 
@@ -304,3 +305,15 @@ class AssistanceSourceForm(forms.ModelForm):
             "thematic_areas": forms.CheckboxSelectMultiple,
             "support_types": forms.CheckboxSelectMultiple,
         }
+
+
+class ForumPrioritiesForm(forms.Form):
+    """The thematic areas a forum names as its region's priorities."""
+
+    priorities = forms.ModelMultipleChoiceField(
+        label=_("The region's priorities"),
+        queryset=ThematicArea.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The themes the forum's ministers set as the region's priorities."),
+    )

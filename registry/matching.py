@@ -157,7 +157,8 @@ class _Need:
 
 def _read_need(request) -> _Need:
     return _Need(
-        country=request.country,
+        # A forum's request matches on its region; no activity names a forum as its country.
+        country=request.asked_by,
         regional_office=request.regional_office,
         themes={item.pk: item for item in request.thematic_areas.all()},
         support_types={item.pk: item for item in request.support_types.all()},
@@ -566,7 +567,7 @@ def _match_organizations(activities: list[Match], solutions: list[Match], limit)
 
 
 def _possible_duplicates(request, need: _Need, user, limit: int) -> list[Match]:
-    """Other requests of the same country on the same themes, that the user may see."""
+    """Other requests of the same country (or forum) on the same themes, that the user may see."""
     from requests_app.models import Request
     from requests_app.selectors import requests_visible_to
     from requests_app.workflow import State
@@ -577,7 +578,7 @@ def _possible_duplicates(request, need: _Need, user, limit: int) -> list[Match]:
     filed_around = request.created_at or timezone.now()
     candidates = (
         requests_visible_to(user)
-        .filter(country=request.country_id, pk__in=on_the_same_themes)
+        .filter(country=request.country_id, forum=request.forum_id, pk__in=on_the_same_themes)
         # A duplicate is filed around the same time; decades of a country's history are not
         # read for each request.
         .filter(
@@ -601,7 +602,11 @@ def _possible_duplicates(request, need: _Need, user, limit: int) -> list[Match]:
     )
     matches = []
     for candidate in candidates:
-        reasons = [_("Same country: %(country)s") % {"country": need.country.label}]
+        reasons = [
+            _("Same forum: %(forum)s") % {"forum": need.country.label}
+            if request.forum_id
+            else _("Same country: %(country)s") % {"country": need.country.label}
+        ]
         reasons += _common_reasons(
             need, candidate.thematic_areas.all(), candidate.support_types.all()
         )

@@ -73,6 +73,23 @@ class Division(ReferenceItem):
         verbose_name_plural = _("divisions")
 
 
+class Economy(models.TextChoices):
+    """The United Nations' classification of economies (World Economic Situation and Prospects)."""
+
+    DEVELOPING = "developing", _("developing economy")
+    TRANSITION = "transition", _("economy in transition")
+    DEVELOPED = "developed", _("developed economy")
+
+
+# The plan serves developing countries and countries with economies in transition (plan §1-3).
+ELIGIBLE_ECONOMIES = frozenset({Economy.DEVELOPING, Economy.TRANSITION})
+
+
+class CountryQuerySet(ReferenceQuerySet):
+    def eligible(self):
+        return self.filter(economy__in=ELIGIBLE_ECONOMIES)
+
+
 class Country(ReferenceItem):
     """A UN member state or observer state, by ISO 3166-1 alpha-3 code."""
 
@@ -83,6 +100,18 @@ class Country(ReferenceItem):
         related_name="countries",
         verbose_name=_("regional office"),
     )
+    # The UN's classifications, loaded from registry/data/country_classification.csv and then
+    # kept by the coordinator, who notes where each change comes from.
+    economy = models.CharField(_("economy"), max_length=12, choices=Economy.choices)
+    ldc = models.BooleanField(_("least developed country"), default=False)
+    lldc = models.BooleanField(_("landlocked developing country"), default=False)
+    sids = models.BooleanField(_("small island developing State"), default=False)
+    classification_source = models.CharField(
+        _("source of the classification"), max_length=300, blank=True
+    )
+    classified_on = models.DateField(_("classification as of"), null=True, blank=True)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta(ReferenceItem.Meta):
         ordering = ["name"]
@@ -91,8 +120,16 @@ class Country(ReferenceItem):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^[A-Z]{3}$"), name="country_code_is_iso3"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(economy__in=Economy.values), name="country_economy_is_known"
+            ),
         ]
+
+    @property
+    def eligible(self) -> bool:
+        """Whether the plan serves the country: a developing country or an economy in transition."""
+        return self.economy in ELIGIBLE_ECONOMIES
 
 
 class ThematicArea(ReferenceItem):
@@ -139,6 +176,56 @@ class SupportType(ReferenceItem):
     class Meta(ReferenceItem.Meta):
         verbose_name = _("support type")
         verbose_name_plural = _("support types")
+
+
+class ForumKind(models.TextChoices):
+    REGIONAL_FORUM = "regional_forum", _("regional ministerial forum")
+    SUBREGIONAL_FORUM = "subregional_forum", _("subregional ministerial forum")
+    UN_BODY = "un_body", _("UN body")
+    MEA_SECRETARIAT = "mea_secretariat", _("MEA secretariat")
+
+
+class Forum(ReferenceItem):
+    """A body that brings requests on behalf of several countries (plan §8, §14-15, §30, §31(g)):
+    a regional or subregional ministerial forum, a UN body or an MEA secretariat.
+
+    Its requests go to its regional office, and its focal points (role ``forum_focal_point``)
+    file them. Its code heads its requests' references (``AMCEN-2026-0001``), so it is four to
+    eight capital letters: never a country's three.
+    """
+
+    Kind = ForumKind
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ForumKind.choices)
+    regional_office = models.ForeignKey(
+        RegionalOffice,
+        on_delete=models.PROTECT,
+        related_name="forums",
+        verbose_name=_("regional office"),
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="forums", verbose_name=_("member countries")
+    )
+    # The region's priorities, as the forum states them (plan §14, §30): the regional office
+    # sees them while triaging, and the annual report counts them.
+    priorities = models.ManyToManyField(
+        ThematicArea, blank=True, related_name="forums", verbose_name=_("priorities")
+    )
+    priorities_recorded_at = models.DateTimeField(
+        _("priorities recorded"), null=True, blank=True, editable=False
+    )
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("forum")
+        verbose_name_plural = _("forums")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{4,8}$"), name="forum_code_4_to_8_letters"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ForumKind.values), name="forum_kind_is_known"
+            ),
+        ]
 
 
 class Organization(models.Model):

@@ -6,6 +6,7 @@ to fields it does not set (such as a country's regional office once changed in t
 """
 
 import csv
+from datetime import date
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -215,9 +216,114 @@ SUPPORT_TYPES = [
 ]
 
 
+# Regional and subregional ministerial forums, UN bodies and MEA secretariats that bring requests
+# (plan §8, §14-15, §30, §31(g)): code, name, Chinese name, kind, regional office, members.
+# Members are ISO codes, or ``office:ROA`` for every country a regional office serves.
+FORUMS = [
+    ("AMCEN", "African Ministerial Conference on the Environment", "非洲环境问题部长级会议",
+     "regional_forum", "ROA", "office:ROA"),
+    ("LACFORUM", "Forum of Ministers of Environment of Latin America and the Caribbean",
+     "拉丁美洲和加勒比环境部长论坛", "regional_forum", "ROLAC", "office:ROLAC"),
+    # The 22 member States of the League of Arab States.
+    ("CAMRE", "Council of Arab Ministers Responsible for the Environment",
+     "阿拉伯环境事务部长理事会", "regional_forum", "ROWA",
+     "DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE YEM"),
+    # The ASEAN member States; Timor-Leste joined on 26 October 2025.
+    ("AMME", "ASEAN Ministerial Meeting on the Environment", "东盟环境部长会议",
+     "subregional_forum", "ROAP", "BRN KHM IDN LAO MYS MMR PHL SGP THA VNM TLS"),
+    # The Pacific island members that are UN member States, and the five metropolitan members;
+    # SPREP's territories are not countries of this list.
+    ("SPREP", "Secretariat of the Pacific Regional Environment Programme",
+     "太平洋区域环境方案秘书处", "subregional_forum", "ROAP",
+     "FJI FSM KIR MHL NRU PLW PNG WSM SLB TON TUV VUT AUS FRA NZL GBR USA"),
+    # The 54 African member States of the Commission.
+    ("UNECA", "United Nations Economic Commission for Africa", "联合国非洲经济委员会",
+     "un_body", "ROA", "office:ROA"),
+    # Its ten Contracting Parties.
+    ("NAIROBI", "Secretariat of the Nairobi Convention (Western Indian Ocean)",
+     "内罗毕公约（西印度洋）秘书处", "mea_secretariat", "ROA",
+     "COM FRA KEN MDG MUS MOZ SYC SOM ZAF TZA"),
+    # The five Caspian littoral States; UNEP administers the interim secretariat from Geneva.
+    ("TEHRAN", "Secretariat of the Tehran Convention (Caspian Sea)", "德黑兰公约（里海）秘书处",
+     "mea_secretariat", "ROE", "AZE IRN KAZ RUS TKM"),
+]  # fmt: skip
+
+# Where the classifications of registry/data/country_classification.csv come from (its header
+# says more): a country loaded from it carries this source and date until the coordinator
+# changes its classification.
+CLASSIFICATION_SOURCE = (
+    "World Economic Situation and Prospects 2024 (UN DESA) and the M49 standard (UNSD, list "
+    "of least developed countries of 13 December 2024)"
+)
+CLASSIFICATION_DATE = date(2024, 12, 13)
+
+
 def read_countries() -> list[dict[str, str]]:
     with open(DATA_DIR / "countries.csv", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def read_classification() -> dict[str, dict]:
+    """ISO code -> ``economy``, ``ldc``, ``lldc``, ``sids`` (the header's comments skipped)."""
+    with open(DATA_DIR / "country_classification.csv", encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    return {
+        row["iso3"]: {
+            "economy": row["economy"],
+            **{flag: row[flag] == "1" for flag in ("ldc", "lldc", "sids")},
+        }
+        for row in csv.DictReader(lines)
+    }
+
+
+def load_country_classification(apps) -> None:
+    """Classify every country not classified yet, from the data file; a country already
+    classified is the coordinator's to keep, so loading again changes nothing."""
+    country_model = apps.get_model("registry", "Country")
+    classification = read_classification()
+    for country in country_model.objects.filter(classified_on__isnull=True):
+        if country.code not in classification:
+            continue  # added by staff, who classify it themselves
+        values = _classified(classification[country.code])
+        for name, value in values.items():
+            setattr(country, name, value)
+        country.save(update_fields=list(values))
+
+
+def _classified(values: dict) -> dict:
+    return {
+        **values,
+        "classification_source": CLASSIFICATION_SOURCE,
+        "classified_on": CLASSIFICATION_DATE,
+    }
+
+
+def load_forums(apps) -> None:
+    """Insert or rename each forum; its office and members are set on creation only (staff's
+    to edit after that)."""
+    forum_model = apps.get_model("registry", "Forum")
+    country_model = apps.get_model("registry", "Country")
+    for order, (code, name, name_zh, kind, office, members) in enumerate(FORUMS, start=1):
+        forum, created = forum_model.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "name_zh": name_zh, "sort_order": order},
+            create_defaults={
+                "name": name, "name_zh": name_zh, "sort_order": order, "kind": kind,
+                "regional_office_id": office,
+            },
+        )  # fmt: skip
+        if created:
+            forum.countries.set(_members(country_model, members))
+
+
+def _members(country_model, members: str):
+    if members.startswith("office:"):
+        return country_model.objects.filter(regional_office_id=members.removeprefix("office:"))
+    return country_model.objects.filter(code__in=members.split())
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
 
 
 def load_reference_data(apps=None) -> None:
@@ -243,16 +349,25 @@ def load_reference_data(apps=None) -> None:
                 code=code, defaults={"name": name, "name_zh": name_zh, "sort_order": order}
             )
     country_model = apps.get_model("registry", "Country")
+    # The migration that loads these rows (0002) runs before the classification's columns and
+    # the forums' table exist; the migrations that add them load them.
+    classification = read_classification() if _has_field(country_model, "classified_on") else None
     for row in read_countries():
-        # The office is set on creation only: after that it is the staff's to edit.
-        country, created = country_model.objects.get_or_create(
-            code=row["iso3"],
-            defaults={
-                "name": row["name_en"],
-                "name_zh": row["name_zh"],
-                "regional_office_id": row["regional_office"],
-            },
-        )
+        # The office and the classification are set on creation only: after that they are the
+        # staff's to edit.
+        defaults = {
+            "name": row["name_en"],
+            "name_zh": row["name_zh"],
+            "regional_office_id": row["regional_office"],
+        }
+        if classification is not None:
+            defaults.update(_classified(classification[row["iso3"]]))
+        country, created = country_model.objects.get_or_create(code=row["iso3"], defaults=defaults)
         if not created and (country.name, country.name_zh) != (row["name_en"], row["name_zh"]):
             country.name, country.name_zh = row["name_en"], row["name_zh"]
             country.save(update_fields=["name", "name_zh"])
+    try:
+        apps.get_model("registry", "Forum")
+    except LookupError:
+        return
+    load_forums(apps)

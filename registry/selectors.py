@@ -23,6 +23,7 @@ from .models import (
     AssistanceSource,
     Country,
     Division,
+    Forum,
     Modality,
     Organization,
     PartnerRole,
@@ -296,3 +297,41 @@ def _summary(groups: list[tuple]) -> SearchSummary:
         total=total,
         facets=[Facet(name, str(label), items[name]) for name, label in FACET_ORDER],
     )
+
+
+# --- Forums (issue 16): who else asks, and the priorities they state -------------------------
+
+
+def forums_listed() -> QuerySet[Forum]:
+    """The public list of forums, with their members and priorities in fixed queries."""
+    return (
+        Forum.objects.active()
+        .select_related("regional_office")
+        .prefetch_related("countries", "priorities")
+    )
+
+
+def can_record_priorities(user, forum: Forum) -> bool:
+    if not _is_active_user(user):
+        return False
+    return user.role == Role.COORDINATOR or (
+        user.role == Role.FORUM_FOCAL_POINT and user.forum_id == forum.pk
+    )
+
+
+def forum_priorities_for(*, country_id: str | None, forum_id: str | None) -> list[dict]:
+    """The priorities stated by the forum that asks (``forum_id``) or by the forums the asking
+    country belongs to, each ``{"forum": ..., "themes": [...]}``: one query, for the regional
+    office triaging a request."""
+    member_of = Forum.countries.through.objects.filter(country_id=country_id).values("forum_id")
+    rows = (
+        Forum.priorities.through.objects.filter(Q(forum_id=forum_id) | Q(forum_id__in=member_of))
+        .filter(forum__is_active=True)
+        .select_related("forum", "thematicarea")
+        .order_by("forum__sort_order", "forum_id", "thematicarea__sort_order")
+    )
+    grouped: dict[str, dict] = {}
+    for row in rows:
+        entry = grouped.setdefault(row.forum_id, {"forum": row.forum, "themes": []})
+        entry["themes"].append(row.thematicarea)
+    return list(grouped.values())

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .freshness import registry_changed
@@ -21,6 +22,7 @@ from .models import (
     ActivityCountry,
     ActivityLink,
     AssistanceSource,
+    Forum,
     FundingLine,
     Organization,
     PartnerRole,
@@ -37,7 +39,12 @@ from .records import (
     input_to_row,
 )
 from .search import refresh_search_index, store_search_document
-from .selectors import activities_editable_by, can_create_activities, can_edit_directory
+from .selectors import (
+    activities_editable_by,
+    can_create_activities,
+    can_edit_directory,
+    can_record_priorities,
+)
 
 HUNDRED = Decimal("100")
 SHARE_TOLERANCE = Decimal("0.05")
@@ -307,3 +314,19 @@ def save_assistance_source(*, actor, source: AssistanceSource, relations: dict) 
     for name, values in relations.items():
         getattr(source, name).set(values)
     return source
+
+
+@transaction.atomic
+def record_forum_priorities(*, actor, forum: Forum, themes) -> Forum:
+    """A forum states its region's priorities as thematic areas (plan §14, §30): its focal
+    point, or the coordinator. The regional office sees them while triaging the region's
+    requests, and the annual report counts them."""
+    if not can_record_priorities(actor, forum):
+        raise PermissionDenied(
+            _("Only the forum's focal points or the coordinator record its priorities.")
+        )
+    forum.priorities.set(themes)
+    forum.priorities_recorded_at = timezone.now()
+    forum.save(update_fields=["priorities_recorded_at"])
+    registry_changed()  # the reference list of forums shows them
+    return forum

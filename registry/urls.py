@@ -33,6 +33,8 @@ urlpatterns = [
         {"kind": "solution"},
         name="solution-edit",
     ),
+    path("forums/", views.forum_list, name="forum-list"),
+    path("forums/<str:code>/", views.forum_detail, name="forum-detail"),
     path("assistance/", views.assistance_source_list, name="assistance-source-list"),
     path(
         "assistance/new/",

@@ -25,6 +25,7 @@ from .forms import (
     ActivityForm,
     AssistanceSourceForm,
     CountryFormSet,
+    ForumPrioritiesForm,
     FundingFormSet,
     ImportForm,
     LinkFormSet,
@@ -386,4 +387,32 @@ def _cancel_url(kind, instance) -> str:
             "solution": "registry:solution-list",
             "assistance_source": "registry:assistance-source-list",
         }[kind]
+    )
+
+
+def forum_list(request):
+    """Forums, UN bodies and MEA secretariats that bring requests, and the priorities they
+    state (plan §14, §30, §31(g))."""
+    return render(request, "registry/forum_list.html", {"forums": selectors.forums_listed()})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def forum_detail(request, code: str):
+    forum = get_object_or_404(selectors.forums_listed(), code=code.upper())
+    can_record = selectors.can_record_priorities(request.user, forum)
+    form = ForumPrioritiesForm(initial={"priorities": list(forum.priorities.all())})
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        form = ForumPrioritiesForm(request.POST)
+        if form.is_valid():
+            services.record_forum_priorities(
+                actor=request.user, forum=forum, themes=form.cleaned_data["priorities"]
+            )
+            messages.success(request, _("The forum's priorities were recorded."))
+            return redirect("registry:forum-detail", code=forum.code)
+    return render(
+        request,
+        "registry/forum_detail.html",
+        {"forum": forum, "form": form if can_record else None},
     )

@@ -44,6 +44,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy
 
 from registry.models import (
     MEA,
@@ -53,6 +54,7 @@ from registry.models import (
     Country,
     CrossCuttingIssue,
     Division,
+    Forum,
     FundingLine,
     FundingSourceKind,
     Modality,
@@ -65,6 +67,7 @@ from requests_app.models import (
     DeclineReason,
     Evaluation,
     Request,
+    Requester,
     Scope,
     ServiceLevel,
     SouthSouthInterest,
@@ -80,6 +83,9 @@ LESSONS = 12
 NARRATIVES = 8
 OUTPUTS = 10
 TOP_THEMES = 3
+FORUMS_ROW = gettext_lazy("Forums and UN bodies")
+# The names of the country or the forum a request came from, for lists of records.
+ASKER_NAMES = ("country__name", "country__name_zh", "forum__name", "forum__name_zh")
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,19 @@ def days(value: timedelta | None) -> float | None:
 
 
 def _label(row: dict, prefix: str = "") -> str:
+    if row[f"{prefix}name"] is None:
+        # Requests of forums and UN bodies have no country: grouped by country, they are one
+        # row (section 9 counts them by forum).
+        return str(FORUMS_ROW)
     return localized(row[f"{prefix}name"], row[f"{prefix}name_zh"])
+
+
+def _asker_label(row: dict, prefix: str = "") -> str:
+    """The country a request came from, or the forum (``prefix``: the request's, with its
+    ``country__`` and ``forum__`` names read)."""
+    if row[f"{prefix}country__name"] is None:
+        return localized(row[f"{prefix}forum__name"], row[f"{prefix}forum__name_zh"])
+    return _label(row, f"{prefix}country__")
 
 
 class References:
@@ -537,7 +555,7 @@ def results(period: Period, refs: References) -> dict:
     outputs = (
         completed.exclude(outputs="")
         .order_by("-completed_at", "-pk")
-        .values("reference", "outputs", "country__name", "country__name_zh")[:OUTPUTS]
+        .values("reference", "outputs", *ASKER_NAMES)[:OUTPUTS]
     )
     empty = {"count": 0, **dict.fromkeys((*GENDERS, "institutions"), 0)}
     return {
@@ -551,7 +569,7 @@ def results(period: Period, refs: References) -> dict:
         "outputs": [
             {
                 "reference": row["reference"],
-                "country": _label(row, "country__"),
+                "country": _asker_label(row),
                 "text": row["outputs"],
             }
             for row in outputs
@@ -780,8 +798,7 @@ def assessments(period: Period, refs: References) -> dict:
             "comments",
             "rating",
             "request__reference",
-            "request__country__name",
-            "request__country__name_zh",
+            *(f"request__{name}" for name in ASKER_NAMES),
         )[:QUOTES]
     )
     empty = {"count": 0, "rating_sum": 0, "average": None, "retained": 0, "not_retained": 0}
@@ -805,7 +822,7 @@ def assessments(period: Period, refs: References) -> dict:
                 "text": quote["comments"],
                 "rating": quote["rating"],
                 "reference": quote["request__reference"],
-                "country": _label(quote, "request__country__"),
+                "country": _asker_label(quote, "request__"),
             }
             for quote in quotes
         ],
@@ -888,7 +905,7 @@ def lessons(period: Period, refs: References) -> dict:
         "activities": narratives.count(),
     }
     from_requests = completed.order_by("-completed_at", "-pk").values(
-        "reference", "lessons", "lead_division_id", "country__name", "country__name_zh"
+        "reference", "lessons", "lead_division_id", *ASKER_NAMES
     )[:LESSONS]
     from_activities = narratives.order_by("-ended", "-pk").values(
         "identifier", "title", "title_zh", "results_narrative"
@@ -898,7 +915,7 @@ def lessons(period: Period, refs: References) -> dict:
         "from_requests": [
             {
                 "reference": row["reference"],
-                "country": _label(row, "country__"),
+                "country": _asker_label(row),
                 "division": row["lead_division_id"] or "",
                 "text": row["lessons"],
             }
@@ -915,6 +932,83 @@ def lessons(period: Period, refs: References) -> dict:
     }
 
 
+# --- 9. Who asked: countries, forums and UN bodies (issue 16) --------------------------------
+
+
+def requesters(period: Period, refs: References) -> dict:
+    """Requests by who asked (a country's focal point, or a forum, UN body or MEA secretariat:
+    plan §8, §14-15, §30), forums' requests by regional office and by forum, and the themes the
+    forums state as their region's priorities beside the year's requests on each."""
+    both_years = _cohort(period.previous_start, period.end)
+    counts = {
+        "current": Count("pk", filter=Q(submitted_at__gte=period.start)),
+        "previous": Count("pk", filter=Q(submitted_at__lt=period.start)),
+    }
+    kinds = _by(both_years.values("requester").annotate(**counts).order_by(), "requester")
+    of_forums = both_years.filter(requester=Requester.FORUM)
+    offices = _by(
+        of_forums.values("regional_office_id").annotate(**counts).order_by(), "regional_office_id"
+    )
+    forums = (
+        of_forums.values("forum_id", "forum__name", "forum__name_zh")
+        .annotate(**counts)
+        .order_by("-current", "-previous", "forum__name")
+    )
+    # The priorities as the forums state them at ``as_of`` (a forum restates them at will).
+    stated = _by(
+        Forum.priorities.through.objects.filter(forum__is_active=True)
+        .values("thematicarea_id")
+        .annotate(forums=Count("forum_id"))
+        .order_by(),
+        "thematicarea_id",
+    )
+    through, column = _through(Request.thematic_areas)
+    asked = _by(
+        through.objects.filter(
+            request__submitted_at__gte=period.start, request__submitted_at__lt=period.end
+        )
+        .values(column)
+        .annotate(count=Count("pk"))
+        .order_by(),
+        column,
+    )
+
+    def row(item, figures):
+        figures = figures or {}
+        return {
+            **item,
+            "current": figures.get("current", 0),
+            "previous": figures.get("previous", 0),
+        }
+
+    return {
+        "by_kind": [
+            row(kind, kinds.get(code)) for code, kind in refs.choices(Requester.choices).items()
+        ],
+        "forums_by_office": [
+            row(office, offices.get(code)) for code, office in refs.offices.items()
+        ],
+        "by_forum": [
+            {
+                "code": figures["forum_id"],
+                "label": localized(figures["forum__name"], figures["forum__name_zh"]),
+                "current": figures["current"],
+                "previous": figures["previous"],
+            }
+            for figures in forums
+        ],
+        "priorities": [
+            {
+                **theme,
+                "forums": stated[code]["forums"],
+                "requests": asked.get(code, {}).get("count", 0),
+            }
+            for code, theme in refs.themes.items()
+            if code in stated
+        ],
+    }
+
+
 # The sections, in the report's order: (key, function).
 SECTIONS = (
     ("received", received),
@@ -925,6 +1019,7 @@ SECTIONS = (
     ("assessments", assessments),
     ("cooperation", cooperation),
     ("lessons", lessons),
+    ("requesters", requesters),
 )
 
 

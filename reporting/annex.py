@@ -5,7 +5,7 @@ more memory than a small one. Only what was completed by the moment the figures 
 listed, so the annex agrees with the figures of the run.
 """
 
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from .aggregation import Period, _activities_completed, _completed_requests
@@ -19,11 +19,14 @@ def completed_requests(period: Period) -> Annex:
     rows = (
         _completed_requests(period)
         .filter(completed_at__lte=period.as_of)
-        .annotate(completed_on=TruncDate("completed_at"))
+        # A forum's request has no country: its forum's code stands there.
+        .annotate(
+            completed_on=TruncDate("completed_at"), asked_by=Coalesce("country_id", "forum_id")
+        )
         .order_by("completed_at", "pk")
         .values_list(
             "reference",
-            "country_id",
+            "asked_by",
             "regional_office_id",
             "lead_division_id",
             "completed_on",
@@ -41,7 +44,7 @@ def completed_requests(period: Period) -> Annex:
         _("Annex A. Requests completed"),
         [
             Column(_("Reference")),
-            Column(_("Country")),
+            Column(_("Country or forum")),
             Column(_("Regional office")),
             Column(_("Lead division")),
             Column(_("Completed")),

@@ -223,7 +223,8 @@ class Document:
 
 
 def section_titles() -> list[str]:
-    """The titles of the eight sections, in the active language (issue 6, "Contents")."""
+    """The titles of the sections, in the active language (issue 6, "Contents"; issue 16 adds
+    the ninth)."""
     return [
         _("Requests received"),
         _("How requests were handled"),
@@ -233,6 +234,7 @@ def section_titles() -> list[str]:
         _("Recipient governments' assessments"),
         _("South-South and triangular cooperation, and gender"),
         _("Lessons learned"),
+        _("Who asked: countries, forums and UN bodies"),
     ]
 
 
@@ -1042,6 +1044,81 @@ def _lessons(snapshot, number) -> Section:
     return section
 
 
+def _requesters(snapshot, number) -> Section | None:
+    data = snapshot.get("requesters")
+    if data is None:
+        return None  # a run whose figures were taken before this section existed
+    year, previous = str(snapshot["year"]), str(snapshot["previous_year"])
+    section = Section(number, "requesters", section_titles()[number - 1])
+    kinds = {row["code"]: row for row in data["by_kind"]}
+    section.paragraphs.append(
+        _(
+            "Countries ask through the national focal points their governments designate; "
+            "regional and subregional ministerial forums, UN bodies and secretariats of "
+            "multilateral environmental agreements bring requests and priorities of their "
+            "region (plan §8, §14-15, §30). In %(year)s countries filed %(countries)s requests "
+            "and forums and UN bodies %(forums)s."
+        )
+        % {
+            "year": year,
+            "countries": display(kinds["country"]["current"], INT),
+            "forums": display(kinds["forum"]["current"], INT),
+        }
+    )
+
+    def counts_table(index, title, label, rows) -> Table:
+        return Table(
+            f"{number}.{index}",
+            title,
+            [Column(_("Code"), CODE), Column(label), Column(year, INT), Column(previous, INT)],
+            [[row["code"], row["label"], row["current"], row["previous"]] for row in rows],
+            total=[
+                "",
+                _("Total"),
+                sum(row["current"] for row in rows),
+                sum(row["previous"] for row in rows),
+            ],
+        )
+
+    section.tables.append(
+        counts_table(1, _("Requests received by requester"), _("Requester"), data["by_kind"])
+    )
+    section.tables.append(
+        counts_table(
+            2,
+            _("Requests of forums and UN bodies by regional office"),
+            _("Regional office"),
+            data["forums_by_office"],
+        )
+    )
+    section.tables.append(
+        counts_table(
+            3, _("Requests of forums and UN bodies by forum"), _("Forum"), data["by_forum"]
+        )
+    )
+    section.tables.append(
+        Table(
+            f"{number}.4",
+            _("Priorities the forums state for their regions"),
+            [
+                Column(_("Code"), CODE),
+                Column(_("Thematic area")),
+                Column(_("Forums stating it"), INT),
+                Column(_("Requests received in %(year)s") % {"year": year}, INT),
+            ],
+            [
+                [row["code"], row["label"], row["forums"], row["requests"]]
+                for row in data["priorities"]
+            ],
+            note=_(
+                "Priorities as the forums state them on the date the figures were taken; "
+                "requests of every requester on the theme."
+            ),
+        )
+    )
+    return section
+
+
 BUILDERS = (
     _received,
     _handling,
@@ -1051,6 +1128,7 @@ BUILDERS = (
     _assessments,
     _cooperation,
     _lessons,
+    _requesters,
 )
 
 
@@ -1218,6 +1296,15 @@ def headlines(snapshot) -> list[Headline]:
         cooperation["gender"]["considerations"],
     )
     add(8, "lessons_recorded", _("Lessons recorded"), lessons["requests"] + lessons["activities"])
+    if "requesters" in snapshot:
+        forums = next(row for row in snapshot["requesters"]["by_kind"] if row["code"] == "forum")
+        add(
+            9,
+            "requests_from_forums",
+            _("Requests from forums and UN bodies"),
+            forums["current"],
+            previous=forums["previous"],
+        )
     return items
 
 
@@ -1229,7 +1316,8 @@ def build(snapshot: dict, language: str) -> Document:
     """The whole report in ``language``, from the figures of a run."""
     with translation.override(language):
         year = snapshot["year"]
-        sections = [builder(snapshot, number) for number, builder in enumerate(BUILDERS, start=1)]
+        built = (builder(snapshot, number) for number, builder in enumerate(BUILDERS, start=1))
+        sections = [section for section in built if section is not None]
         return Document(
             year=year,
             language=language,

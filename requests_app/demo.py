@@ -1,4 +1,5 @@
-"""Demonstration requests: every state of the lifecycle in every region, and the green-economy
+"""Demonstration requests: every state of the lifecycle in every region that serves countries
+the plan serves (North America's are developed economies), and the green-economy
 requests governments sent UNEP (governance report, seed 002, reform 21).
 
 Every request is created and moved by the services, step by step, with ``now=`` set to when the
@@ -273,7 +274,7 @@ def N(country, title, description, themes, support, lead, **more) -> Need:
     return Need(country, title, description, themes, support, lead, **more)
 
 
-# In the order of STORIES, for each regional office.
+# In the order of STORIES, for each regional office (Latin America twice).
 # fmt: off
 REGIONAL_NEEDS = {
     "ROA": [
@@ -551,53 +552,55 @@ REGIONAL_NEEDS = {
           "Strategic noise maps for the capital.",
           "T09 T10", "assessment", "DEWA"),
     ],
-    "RONA": [
-        N("CAN", "Sharing Arctic contaminant monitoring with Pacific island states",
-          "A triangular exchange of community-based contaminant monitoring methods.",
-          "T07 T06", "exchange training", "DEWA", south_south="triangular"),
-        N("CAN", "Indigenous knowledge in the national biodiversity report",
-          "Methods to bring indigenous knowledge into the CBD national report.",
+    # Latin America's second set, Chile's: the plan serves developing countries and economies in
+    # transition (registry.eligibility), which North America's countries are not.
+    "ROLAC-CHL": [
+        N("CHL", "Sharing glacier monitoring with Andean neighbours",
+          "A South-South exchange of glacier and snow-cover monitoring methods.",
+          "T04 T02", "exchange training", "DEWA", south_south="south_south"),
+        N("CHL", "Indigenous knowledge in the national biodiversity report",
+          "Methods to bring indigenous peoples' knowledge into the CBD national report.",
           "T01", "advisory", "DEPI", meas="CBD", cross="X03"),
-        N("CAN", "Mercury releases from northern hydro reservoirs",
-          "Assessment of methylmercury in reservoirs and fish consumption advice.",
+        N("CHL", "Mercury releases from small-scale gold mining in the north",
+          "Assessment of mercury use by artisanal miners and advice for the action plan.",
           "T07 T10", "assessment", "DEWA", meas="MINAMATA"),
-        N("CAN", "Cross-border air-quality data exchange",
+        N("CHL", "Cross-border air-quality data exchange",
           "Common formats and a shared platform with neighbouring countries.",
-          "T09", "technology", "DEWA", scope="subregional", others="USA", cross="X08"),
-        N("CAN", "Permafrost thaw and community infrastructure",
-          "Assessment methods for communities on thawing permafrost.",
+          "T09", "technology", "DEWA", scope="subregional", others="ARG PER", cross="X08"),
+        N("CHL", "Glacier retreat and the water supply of mountain communities",
+          "Assessment methods for communities that depend on shrinking glaciers.",
           "T02 T14", "assessment advisory", "DEWA", meas="UNFCCC"),
-        N("CAN", "Plastic pollution in the Great Lakes",
+        N("CHL", "Microplastics in the lakes of the south",
           "Sampling methods for microplastics shared with partner countries.",
           "T04 T09", "assessment exchange", "DEWA", south_south="triangular"),
-        N("CAN", "Environmental emergency drills for northern ports",
-          "Oil-spill drills adapted to ice conditions.",
+        N("CHL", "Oil-spill drills for the ports of the Strait of Magellan",
+          "Oil-spill drills adapted to cold waters and strong currents.",
           "T14 T06", "training", "DEPI"),
-        N("CAN", "Chemical management capacity for Caribbean partners",
+        N("CHL", "Chemical management capacity for Caribbean partners",
           "A triangular programme on pesticide registration.",
           "T07", "training exchange", "DTIE", south_south="triangular", scope="regional"),
-        N("CAN", "Transboundary caribou habitat monitoring",
-          "Shared monitoring of migratory caribou habitat.",
+        N("CHL", "Transboundary huemul deer habitat monitoring",
+          "Shared monitoring of the endangered huemul's habitat.",
           "T13 T01", "assessment", "DEPI", meas="CMS", supporting="DEWA"),
-        N("CAN", "Clean-technology incubator exchange with West African partners",
+        N("CHL", "Clean-technology incubator exchange with West African partners",
           "Exchange between clean-technology incubators.",
-          "T12", "exchange", "DTIE", south_south="triangular",
+          "T12", "exchange", "DTIE", south_south="south_south",
           outputs="Twinning of 3 incubators; 2 exchange missions; joint investor forum."),
-        N("CAN", "Environmental law training for northern land-claim boards",
-          "Training on the environmental provisions of land-claim agreements.",
+        N("CHL", "Environmental law training for the environmental courts",
+          "Training on environmental evidence and remedies for the environmental courts.",
           "T09", "training legal", "DELC", cross="X01",
-          outputs="Training course for 4 boards; a plain-language legal guide."),
-        N("CAN", "Early warning of wildfire smoke",
+          outputs="Training course for 3 courts; a plain-language guide to remedies."),
+        N("CHL", "Early warning of wildfire smoke",
           "Smoke forecasts for public health authorities.",
           "T09 T10 T14", "technology", "DEWA",
           outputs="Smoke forecast product; protocol with 3 health authorities."),
-        N("CAN", "Funding for a national park visitor centre",
+        N("CHL", "Funding for a national park visitor centre",
           "Funding for construction.",
           "T01", "equipment", "DEPI", decline="outside_mandate"),
-        N("CAN", "Wetland carbon accounting",
-          "Methods for including wetlands in the greenhouse gas inventory.",
+        N("CHL", "Peatland carbon accounting in Patagonia",
+          "Methods for including peatlands in the greenhouse gas inventory.",
           "T05 T02", "advisory", "DEWA", refer_to="UNDP"),
-        N("CAN", "Sustainable tourism standard for national parks",
+        N("CHL", "Sustainable tourism standard for national parks",
           "A voluntary standard for park operators.",
           "T01 T09", "advisory", "DTIE", cross="X12"),
     ],
@@ -777,7 +780,7 @@ def _values(need: Need) -> dict:
         "meas": need.meas.split(),
         "support_types": need.support.split(),
         "scope": need.scope,
-        "subregional_countries": need.others.split(),
+        "covered_countries": need.others.split(),
         "desired_start": None,
         "duration_months": 12 if need.budget < 100_000 else 24,
         "gender_considerations": need.women

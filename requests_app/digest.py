@@ -59,7 +59,7 @@ def _overdue(now: datetime) -> list[Request]:
     return list(
         Request.objects.filter(overdue_q(now))
         .annotate(twice=Case(When(twice_overdue_q(now), then=True), default=False))
-        .select_related("country", "regional_office", "assignee", "lead_division")
+        .select_related("country", "forum", "regional_office", "assignee", "lead_division")
         .order_by("due_at", "pk")
     )
 

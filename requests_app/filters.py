@@ -18,10 +18,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
-from registry.models import Country, Division, RegionalOffice, SupportType, ThematicArea
+from registry.models import Country, Division, Forum, RegionalOffice, SupportType, ThematicArea
 
 from . import sla
-from .models import Request
+from .models import Request, Requester
 from .workflow import State
 
 
@@ -90,6 +90,12 @@ class RequestFilterSet(filters.FilterSet):
     state = MultipleStateFilter(label=_("State"), choices=State.choices)
     country = django_filters.ModelChoiceFilter(
         label=_("Country"), queryset=Country.objects.all(), empty_label=_("All countries")
+    )
+    requester = django_filters.ChoiceFilter(
+        label=_("Requester"), choices=Requester.choices, empty_label=_("Countries and forums")
+    )
+    forum = django_filters.ModelChoiceFilter(
+        label=_("Forum"), queryset=Forum.objects.all(), empty_label=_("All forums")
     )
     regional_office = django_filters.ModelChoiceFilter(
         label=_("Regional office"),

@@ -36,7 +36,7 @@ DRAFT_FIELDSETS = [
         _("Scope, timing and beneficiaries"),
         (
             "scope",
-            "subregional_countries",
+            "covered_countries",
             "desired_start",
             "duration_months",
             "beneficiaries",
@@ -111,10 +111,14 @@ def _draft_form_fields() -> dict:
             widget=checkboxes,
         ),
         "scope": field("scope").formfield(required=False, widget=forms.RadioSelect),
-        "subregional_countries": forms.ModelMultipleChoiceField(
-            label=capfirst_label("subregional_countries"),
-            help_text=_("For a subregional request: the other countries involved."),
-            queryset=Country.objects.active(),
+        "covered_countries": forms.ModelMultipleChoiceField(
+            label=capfirst_label("covered_countries"),
+            help_text=_(
+                "For a subregional or regional request: the other countries it covers. Their "
+                "focal points will see it."
+            ),
+            # Only countries the plan serves can be covered (registry.eligibility).
+            queryset=Country.objects.active().eligible(),
             required=False,
             widget=forms.SelectMultiple(attrs={"size": 8}),
         ),

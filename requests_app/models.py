@@ -19,6 +19,14 @@ class Scope(models.TextChoices):
     REGIONAL = "regional", _("Regional")
 
 
+class Requester(models.TextChoices):
+    """Who asks (plan §8, §14-15, §30): a country, through its designated focal point, or a
+    regional or subregional forum, a UN body or an MEA secretariat."""
+
+    COUNTRY = "country", _("a country")
+    FORUM = "forum", _("a forum or UN body")
+
+
 class SouthSouthInterest(models.TextChoices):
     NONE = "none", _("No")
     SOUTH_SOUTH = "south_south", _("South-South cooperation")
@@ -50,17 +58,32 @@ class Request(models.Model):
     # Unique by a constraint of the table (Meta): a unique field would also get a second,
     # pattern index that no lookup uses, written by every filing.
     reference = models.CharField(_("reference"), max_length=20, editable=False)
+    requester = models.CharField(
+        _("requester"), max_length=10, choices=Requester.choices, default=Requester.COUNTRY
+    )
     # The composite indexes of Meta start with these keys and serve their lookups: indexes
     # of their own would only be more to write for every filing.
+    # The country that asks; none when a forum asks (``forum``, and ``covered_countries``).
     country = models.ForeignKey(
         "registry.Country",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="requests",
         verbose_name=_("country"),
         db_index=False,
     )
-    # Copied from the country at submission, so that a later change of the mapping does not
-    # move requests an office is already working on.
+    forum = models.ForeignKey(
+        "registry.Forum",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("forum"),
+        db_index=False,
+    )
+    # Copied from the country (or the forum) at submission, so that a later change of the
+    # mapping does not move requests an office is already working on.
     regional_office = models.ForeignKey(
         "registry.RegionalOffice",
         on_delete=models.PROTECT,
@@ -118,11 +141,12 @@ class Request(models.Model):
     scope = models.CharField(
         _("scope"), max_length=20, choices=Scope.choices, default=Scope.NATIONAL
     )
-    subregional_countries = models.ManyToManyField(
+    # The other countries a subregional or regional request covers; their focal points see it.
+    covered_countries = models.ManyToManyField(
         "registry.Country",
         blank=True,
         related_name="+",
-        verbose_name=_("other countries involved"),
+        verbose_name=_("countries covered"),
     )
     desired_start = models.DateField(
         _("desired start"), null=True, blank=True, validators=bounds.DATE.validators()
@@ -267,6 +291,12 @@ class Request(models.Model):
                 fields=["regional_office", "-created_at", "-id"], name="request_office_newest"
             ),
             models.Index(fields=["country", "-created_at", "-id"], name="request_country_newest"),
+            # A forum focal point's list; only forums' requests are written to it.
+            models.Index(
+                fields=["forum", "-created_at", "-id"],
+                condition=Q(forum__isnull=False),
+                name="request_forum_newest",
+            ),
             models.Index(
                 fields=["lead_division", "state", "due_at"], name="request_division_queue"
             ),
@@ -281,8 +311,13 @@ class Request(models.Model):
                 condition=Q(state__in=State.values), name="request_state_is_known"
             ),
             models.CheckConstraint(
-                condition=Q(reference__regex=r"^[A-Z]{3}-[0-9]{4}-[0-9]{4,}$"),
-                name="request_reference_format",
+                condition=Q(reference__regex=r"^[A-Z]{3,8}-[0-9]{4}-[0-9]{4,}$"),
+                name="request_reference_format_country_or_forum",
+            ),
+            models.CheckConstraint(
+                condition=Q(requester=Requester.COUNTRY, country__isnull=False, forum__isnull=True)
+                | Q(requester=Requester.FORUM, forum__isnull=False, country__isnull=True),
+                name="request_asked_by_a_country_or_a_forum",
             ),
             # A routed request always has its one lead division.
             models.CheckConstraint(
@@ -303,6 +338,11 @@ class Request(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == State.DRAFT
+
+    @property
+    def asked_by(self):
+        """The country or the forum that asks (each prints as its name)."""
+        return self.forum if self.requester == Requester.FORUM else self.country
 
     @property
     def people_trained_total(self) -> int:
@@ -334,6 +374,23 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.country_id}-{self.year}: {self.last_number}"
+
+
+class ForumReferenceCounter(models.Model):
+    """The last reference number given per forum and year (``AMCEN-2026-0002``), as
+    ``ReferenceCounter`` for countries."""
+
+    forum = models.ForeignKey("registry.Forum", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["forum", "year"], name="one_counter_per_forum_year")
+        ]
+
+    def __str__(self):
+        return f"{self.forum_id}-{self.year}: {self.last_number}"
 
 
 class RequestEventQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from bali_portal.accounts.models import Role
+from designations.selectors import holds_current_designation
 
 from .models import Attachment, Evaluation, Request, RequestEvent
 from .sla import overdue_q
@@ -19,8 +20,10 @@ def requests_visible_to(user) -> QuerySet[Request]:
     if not user or not user.is_authenticated or not user.is_active:
         return requests.none()
     if user.role == Role.FOCAL_POINT:
-        # Drafts included: all focal points of a country work on its requests together.
-        return requests.filter(country_id=user.country_id)
+        return _requests_of_focal_point(requests, user)
+    if user.role == Role.FORUM_FOCAL_POINT:
+        # Drafts included, as for a country: the forum's focal points work on them together.
+        return requests.filter(forum_id=user.forum_id)
     non_draft = requests.exclude(state=State.DRAFT)
     if user.role == Role.REGIONAL_STAFF:
         return non_draft.filter(regional_office_id=user.regional_office_id)
@@ -36,6 +39,20 @@ def requests_visible_to(user) -> QuerySet[Request]:
     return requests.none()
 
 
+def _requests_of_focal_point(requests: QuerySet[Request], user) -> QuerySet[Request]:
+    """Only while the account's designation is in force (``designations.selectors``): its
+    country's requests, drafts included (all its focal points work on them together, a
+    successor on those of the predecessor too), and the submitted requests of others that
+    cover the country (read only: ``capacities_of`` gives no capacity on them)."""
+    # A subquery rather than a join, as for divisions: no duplicate rows, no DISTINCT.
+    covering = Request.covered_countries.through.objects.filter(country_id=user.country_id).values(
+        "request_id"
+    )
+    return requests.filter(holds_current_designation(user)).filter(
+        Q(country_id=user.country_id) | (Q(pk__in=covering) & ~Q(state=State.DRAFT))
+    )
+
+
 def capacities_of(user, request: Request) -> set[str]:
     """In which capacities the user acts on this request; empty if it is outside their scope.
 
@@ -45,6 +62,9 @@ def capacities_of(user, request: Request) -> set[str]:
         return set()
     role = user.role
     if role == Role.FOCAL_POINT and request.country_id == user.country_id:
+        return {Capacity.FOCAL_POINT}
+    # A forum's focal point acts on the forum's requests as a country's on the country's.
+    if role == Role.FORUM_FOCAL_POINT and request.forum_id == user.forum_id:
         return {Capacity.FOCAL_POINT}
     if role == Role.REGIONAL_STAFF and request.regional_office_id == user.regional_office_id:
         return {Capacity.REGIONAL_STAFF}
@@ -65,9 +85,9 @@ def capacities_of(user, request: Request) -> set[str]:
 # --- focal points (issue 3): what a list row and a request page show ---------------------------
 
 # A list row or API list item, in a fixed number of queries however many requests there are.
-LIST_RELATED = ("country", "regional_office", "lead_division", "assignee")
+LIST_RELATED = ("country", "forum", "regional_office", "lead_division", "assignee")
 REFERENCE_LISTS = (
-    "thematic_areas", "cross_cutting_issues", "meas", "support_types", "subregional_countries",
+    "thematic_areas", "cross_cutting_issues", "meas", "support_types", "covered_countries",
     "supporting_divisions",
 )  # fmt: skip
 
@@ -187,7 +207,7 @@ def _as_prefetched(instance, name: str, items: list) -> None:
 # --- staff (issue 4): the queues ----------------------------------------------------------------
 
 # What a queue row shows, fetched in a fixed number of queries however long the queue is.
-QUEUE_RELATED = ("country", "regional_office", "assignee", "lead_division")
+QUEUE_RELATED = ("country", "forum", "regional_office", "assignee", "lead_division")
 QUEUE_LISTS = ("thematic_areas", "support_types", "supporting_divisions")
 
 

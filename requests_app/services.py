@@ -13,11 +13,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Model
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,16 +23,24 @@ from django.utils.translation import gettext_lazy
 from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
 from bali_portal.db import insert_new, prepared_cursor
-from registry.models import Country, Division, Organization
+from designations.selectors import (
+    acts_as_focal_point,
+    designation_in_force_params,
+    designation_in_force_sql,
+)
+from registry import eligibility
+from registry.models import Country, Division, Forum, Organization
 
 from . import notifications, selectors, sla, uploads
 from .models import (
     Attachment,
     DeclineReason,
     Evaluation,
+    ForumReferenceCounter,
     Notification,
     ReferenceCounter,
     Request,
+    Requester,
     RequestEvent,
     Scope,
     ServiceLevel,
@@ -94,7 +100,7 @@ DRAFT_FIELDS = (
     "estimated_budget_usd", "co_financing",
 )  # fmt: skip
 DRAFT_RELATIONS = (
-    "thematic_areas", "cross_cutting_issues", "meas", "support_types", "subregional_countries",
+    "thematic_areas", "cross_cutting_issues", "meas", "support_types", "covered_countries",
 )  # fmt: skip
 
 # What a complete request must carry before it can be submitted.
@@ -110,32 +116,49 @@ REQUIRED_TO_SUBMIT = {
 }
 
 
-def next_reference(country: Country, year: int) -> str:
-    """``KEN-2026-0007``: numbered per country and year, never twice.
+def next_reference(asker: Country | Forum, year: int) -> str:
+    """``KEN-2026-0007`` (``AMCEN-2026-0002`` for a forum): numbered per country or forum and
+    year, never twice.
 
     One statement creates the year's counter or increments it, holding the counter's row lock
     until the caller's transaction ends, so concurrent requests of a country queue here and
     a rolled-back request gives its number back.
     """
-    meta = ReferenceCounter._meta
-    country_column = meta.get_field("country").column
+    counter = ForumReferenceCounter if isinstance(asker, Forum) else ReferenceCounter
+    with prepared_cursor() as cursor:
+        cursor.execute(_counter_statement(counter), [asker.pk, year])
+        (number,) = cursor.fetchone()
+    return f"{asker.code}-{year}-{number:04d}"
+
+
+@cache
+def _counter_statement(counter) -> str:
+    meta = counter._meta
+    key = next(field.column for field in meta.concrete_fields if field.is_relation)
     # Names come from the model; values are bound. PostgreSQL and SQLite (3.35+) alike.
-    sql = f"""
-        INSERT INTO "{meta.db_table}" ("{country_column}", "year", "last_number")
+    return f"""
+        INSERT INTO "{meta.db_table}" ("{key}", "year", "last_number")
         VALUES (%s, %s, 1)
-        ON CONFLICT ("{country_column}", "year")
+        ON CONFLICT ("{key}", "year")
         DO UPDATE SET "last_number" = "{meta.db_table}"."last_number" + 1
         RETURNING "last_number"
     """  # noqa: S608
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, [country.pk, year])
-        (number,) = cursor.fetchone()
-    return f"{country.code}-{year}-{number:04d}"
 
 
-def _require_focal_point(actor: User) -> None:
+def _asker_of(actor: User) -> Country | Forum:
+    """For whom the actor files requests: the country of a focal point whose designation is in
+    force (``designations.selectors``), or the forum of a forum focal point."""
+    if actor.role == Role.FORUM_FOCAL_POINT and actor.forum_id:
+        return actor.forum
     if actor.role != Role.FOCAL_POINT or not actor.country_id:
-        raise ActionNotPermitted(_("Only a country focal point can file a request."))
+        raise ActionNotPermitted(_("Only a country's or a forum's focal point can file a request."))
+    if not acts_as_focal_point(actor):
+        raise ActionNotPermitted(
+            _("Your designation as a focal point of %(country)s is not in force.")
+            % {"country": actor.country.label}
+        )
+    # Read with the user by the API's token authentication; a query of its own otherwise.
+    return actor.country
 
 
 def _apply_draft_values(request: Request, values: dict, draft_input: dict | None) -> None:
@@ -215,16 +238,17 @@ def file_request(*, actor: User, values: dict) -> Request:
 
 
 def _unsaved_request(actor: User, values: dict, draft_input: dict | None, now: datetime) -> Request:
-    _require_focal_point(actor)
-    # Read with the user by the API's token authentication; a query of its own otherwise.
-    country = actor.country
+    asker = _asker_of(actor)
     request = Request(
-        reference=next_reference(country, now.year),
-        country=country,
-        regional_office_id=country.regional_office_id,
+        reference=next_reference(asker, now.year),
+        regional_office_id=asker.regional_office_id,
         created_by=actor,
         created_at=now,
     )
+    if isinstance(asker, Forum):
+        request.requester, request.forum = Requester.FORUM, asker
+    else:
+        request.requester, request.country = Requester.COUNTRY, asker
     _apply_draft_values(request, values, draft_input)
     return request
 
@@ -239,7 +263,7 @@ def _creation_event(request: Request, actor: User, now: datetime) -> RequestEven
 def check_draft_editable(*, request: Request, actor: User) -> None:
     """Raise unless the actor may edit this request as a draft (called again under the lock)."""
     if capacities_of(actor, request) != {"focal_point"}:
-        raise ActionNotPermitted(_("Only the country's focal points can edit its drafts."))
+        raise ActionNotPermitted(_("Only the requester's focal points can edit its drafts."))
     if request.state != State.DRAFT:
         raise TransitionNotAllowed(
             _(
@@ -272,10 +296,15 @@ def missing_for_submission(request: Request) -> dict[str, str]:
             missing[name] = str(message)
     for name in request.draft_input:
         missing.setdefault(name, _("This value is not valid; correct it."))
-    if request.scope == Scope.SUBREGIONAL and not selectors.related_items(
-        request, "subregional_countries"
-    ):
-        missing["subregional_countries"] = _("Name the other countries of a subregional request.")
+    covered = selectors.related_items(request, "covered_countries")
+    if request.scope == Scope.SUBREGIONAL and not covered:
+        missing["covered_countries"] = _("Name the other countries of a subregional request.")
+    elif request.forum_id and covered:
+        outside = sorted({country.code for country in covered} - _member_codes(request.forum_id))
+        if outside:
+            missing["covered_countries"] = _(
+                "These countries are not members of %(forum)s: %(codes)s."
+            ) % {"forum": request.forum.label, "codes": ", ".join(outside)}
     try:
         # The fields' own rules; the table's check constraints are the database's to enforce
         # (validating them here costs a query and a savepoint each).
@@ -393,14 +422,32 @@ def _raise_if(errors: dict) -> None:
 # Each effect validates its fields, changes the request and says what the event records.
 
 
+def _member_codes(forum_id: str) -> set[str]:
+    return set(
+        Forum.countries.through.objects.filter(forum_id=forum_id).values_list(
+            "country_id", flat=True
+        )
+    )
+
+
 def _effect_submit(request, actor, data, now, levels):
+    _refuse_unless_served(request)
     missing = missing_for_submission(request)
     if missing:
         raise InvalidInput(_("The request is not complete yet."), missing)
-    request.regional_office_id = request.country.regional_office_id
+    request.regional_office_id = request.asked_by.regional_office_id
     request.submitted_at = now
     sla.start_clocks_on_submission(request, now, levels)
     return Outcome()
+
+
+def _refuse_unless_served(request: Request) -> None:
+    """The plan serves developing countries and economies in transition (registry.eligibility)."""
+    refused = eligibility.refusals(
+        country=request.country, covered=selectors.related_items(request, "covered_countries")
+    )
+    if refused:
+        raise InvalidInput(" ".join(refused.values()), refused)
 
 
 def _effect_acknowledge(request, actor, data, now, levels):
@@ -499,12 +546,16 @@ def _effect_merge(request, actor, data, now, levels):
     if reference:
         target = (
             requests_visible_to(actor)
-            .filter(reference=reference.upper(), country_id=request.country_id)
+            .filter(
+                reference=reference.upper(),
+                country_id=request.country_id,
+                forum_id=request.forum_id,
+            )
             .exclude(pk=request.pk)
             .first()
         )
         if target is None or target.state in TERMINAL_STATES:
-            errors["into"] = _("Choose an open request of the same country.")
+            errors["into"] = _("Choose an open request of the same requester.")
     _raise_if(errors)
     request.merged_into = target
     request.decline_reason = DeclineReason.DUPLICATE
@@ -657,8 +708,9 @@ EFFECTS = {
     "comment": _effect_comment,
 }
 
-# Who hears of an event by e-mail: the country hears of every change of state and every
-# question; the office hears the country's answers and withdrawals.
+# Who hears of an event by e-mail: the requester (the country's focal points in office, or the
+# forum's) hears of every change of state and every question; the office hears the answers and
+# withdrawals.
 NOTIFY_COUNTRY = {"submit", "acknowledge", "request_info", "route", "decline", "refer", "merge",
                   "accept", "complete", "close", "withdraw", "return"}  # fmt: skip
 NOTIFY_HOLDER = {"provide_info", "withdraw", "submit"}
@@ -666,33 +718,39 @@ NOTIFY_HOLDER = {"provide_info", "withdraw", "submit"}
 
 @dataclass(frozen=True)
 class Audience:
-    """Who is written to about an event, besides its actor: the country's focal points, the
-    person holding the request, the regional office's staff (None: not them)."""
+    """Who is written to about an event, besides its actor: the requester's focal points (of
+    the country, or of the forum), the person holding the request, the regional office's staff
+    (None: not them)."""
 
     country_id: str | None = None
     holder_id: int | None = None
     office_id: str | None = None
+    forum_id: str | None = None
 
 
 def _audience(request: Request, action: Action) -> Audience | None:
     """Who hears of ``action``; None: nobody."""
-    country_id = request.country_id if action.name in NOTIFY_COUNTRY else None
+    country_id = forum_id = None
+    if action.name in NOTIFY_COUNTRY:
+        country_id, forum_id = request.country_id, request.forum_id
     holder_id = office_id = None
     if action.name in NOTIFY_HOLDER:
         if request.assignee_id:
             holder_id = request.assignee_id
         elif action.name == "submit":
             office_id = request.regional_office_id
-    if country_id is None and holder_id is None and office_id is None:
+    if (country_id, forum_id, holder_id, office_id) == (None, None, None, None):
         return None
-    return Audience(country_id, holder_id, office_id)
+    return Audience(country_id, holder_id, office_id, forum_id)
 
 
 def _write_notices(event: RequestEvent, audience: Audience, actor: User) -> int:
     """The e-mail owed for ``event``, one row per active account of the audience but the
     actor, written by the statement that chooses them. Returns how many."""
     params = [
-        event.pk, timezone.now(), True, actor.pk, Role.FOCAL_POINT, audience.country_id,
+        event.pk, timezone.now(), True, actor.pk,
+        Role.FOCAL_POINT, audience.country_id, *designation_in_force_params(),
+        Role.FORUM_FOCAL_POINT, audience.forum_id,
         audience.holder_id, Role.REGIONAL_STAFF, audience.office_id,
     ]  # fmt: skip
     with prepared_cursor() as cursor:
@@ -703,7 +761,8 @@ def _write_notices(event: RequestEvent, audience: Audience, actor: User) -> int:
 @cache
 def _notices_statement(vendor: str) -> str:
     # One text for every audience, so that PostgreSQL prepares it once: a part of the
-    # audience left out is a NULL, which equals nothing.
+    # audience left out is a NULL, which equals nothing. A country's focal points are those
+    # whose designation is in force (its rule in SQL, from designations.selectors).
     user, notice = User._meta, Notification._meta
 
     def column(name):
@@ -714,11 +773,13 @@ def _notices_statement(vendor: str) -> str:
         f'"{notice.get_field(name).column}"'
         for name in ("event", "recipient", "created_at", "attempts")
     )
+    in_force = designation_in_force_sql(pk, column("country"))
     return (
         f'INSERT INTO "{notice.db_table}" ({columns}) '  # noqa: S608 (names from the models)
         f'SELECT %s, {pk}, %s, 0 FROM "{user.db_table}" u '
         f"WHERE {column('is_active')} = %s AND {pk} <> %s "
-        f"AND (({role} = %s AND {column('country')} = %s) OR {pk} = %s "
+        f"AND (({role} = %s AND {column('country')} = %s AND {in_force}) "
+        f"OR ({role} = %s AND {column('forum')} = %s) OR {pk} = %s "
         f"OR ({role} = %s AND {column('regional_office')} = %s))"
     )
 
@@ -800,22 +861,9 @@ def add_attachment(*, request: Request, actor: User, upload, kind: str = "") -> 
         errors["kind"] = _("Choose one of: %(kinds)s.") % {
             "kinds": ", ".join(Attachment.Kind.values)
         }
-    detected = None
-    if upload is None:
-        errors["file"] = _("Choose a file to upload.")
-    elif upload.size > settings.ATTACHMENT_MAX_BYTES:
-        errors["file"] = _("The file is larger than %(size)s.") % {
-            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
-        }
-    else:
-        try:
-            detected = uploads.sniff(upload)
-        except uploads.Refused as refused:
-            errors["file"] = refused.message
-        if detected is None and "file" not in errors:
-            errors["file"] = _("This file type is not accepted. Upload one of: %(kinds)s.") % {
-                "kinds": uploads.ALLOWED_LABEL
-            }
+    detected, problem = uploads.checked(upload)
+    if problem:
+        errors["file"] = problem
     with transaction.atomic():
         locked = _lock_visible(request.pk, actor)
         if not capacities_of(actor, locked) & ATTACHING_CAPACITIES:

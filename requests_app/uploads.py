@@ -140,3 +140,39 @@ def clean_original_name(name: str, kind: Kind) -> str:
     if not name or name in {".", ".."}:
         name = f"attachment{kind.extension}"
     return name[-255:]
+
+
+def checked(upload) -> tuple[Kind | None, str]:
+    """The kind of an uploaded document, or why it is refused (none given, too large, or not a
+    kind accepted, judged by its content): ``(kind, "")`` or ``(None, message)``."""
+    from django.conf import settings
+    from django.template.defaultfilters import filesizeformat
+    from django.utils.translation import gettext as _
+
+    if upload is None:
+        return None, _("Choose a file to upload.")
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        return None, _("The file is larger than %(size)s.") % {
+            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        }
+    try:
+        detected = sniff(upload)
+    except Refused as refused:
+        return None, refused.message
+    if detected is None:
+        return None, _("This file type is not accepted. Upload one of: %(kinds)s.") % {
+            "kinds": ALLOWED_LABEL
+        }
+    return detected, ""
+
+
+def stored_file_response(field_file, name: str, content_type: str):
+    """A stored document as a download under its uploader's name; 404 when the file is gone.
+    Only views that have checked who may read it call this."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)

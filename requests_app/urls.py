@@ -6,9 +6,9 @@ from . import views
 
 app_name = "requests_app"
 
-# A request's reference, ``KEN-2026-0007`` (any case), so fixed paths such as ``new/`` never
-# collide with it. The API's routes use the same pattern.
-REFERENCE = r"(?P<reference>[A-Za-z]{3}-[0-9]{4}-[0-9]{4,})"
+# A request's reference, ``KEN-2026-0007`` or a forum's ``AMCEN-2026-0001`` (any case), so fixed
+# paths such as ``new/`` never collide with it. The API's routes use the same pattern.
+REFERENCE = r"(?P<reference>[A-Za-z]{3,8}-[0-9]{4}-[0-9]{4,})"
 
 urlpatterns = [
     path("", views.request_list, name="list"),

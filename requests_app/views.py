@@ -6,7 +6,6 @@ Thin: parse, call a selector or a service, render. Which requests a user sees co
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,16 +17,20 @@ from django.views.decorators.http import require_POST
 
 from bali_portal.accounts.models import Role
 from bali_portal.pagination import KeysFirstPaginator
+from designations.access import role_in_force_required
 from registry.matching import matches_for
+from registry.selectors import forum_priorities_for
 
-from . import selectors, services, sla
+from . import selectors, services, sla, uploads
 from .filters import RequestFilterSet
 from .forms import AttachmentForm, DraftForm, action_form
 from .models import Attachment, DeclineReason, Request
 from .services import RequestError
-from .workflow import ACTIONS, TERMINAL_STATES, State, actions_available
+from .workflow import ACTIONS, TERMINAL_STATES, Capacity, State, actions_available
 
 PAGE_SIZE = 25
+# Who files requests: a country's focal point, or a forum's.
+FILING_ROLES = frozenset({Role.FOCAL_POINT, Role.FORUM_FOCAL_POINT})
 MATCHES_TEMPLATE = "registry/_matches_panel.html"
 
 # The filters each kind of user sees on the list (all of them work in the query string).
@@ -36,8 +39,8 @@ FOCAL_POINT_FILTERS = (
     "overdue",
 )  # fmt: skip
 STAFF_FILTERS = (
-    "search", "state", "country", "regional_office", "division", "thematic_area", "support_type",
-    "assignee", "submitted_after", "submitted_before", "min_age_days", "overdue",
+    "search", "state", "requester", "country", "regional_office", "division", "thematic_area",
+    "support_type", "assignee", "submitted_after", "submitted_before", "min_age_days", "overdue",
 )  # fmt: skip
 
 # How each event reads on the timeline.
@@ -89,7 +92,7 @@ def _detail_url(request_obj: Request, anchor: str = "") -> str:
 
 def _whereabouts(request_obj: Request, now) -> dict:
     """Who holds the request now, what is expected next, and by when."""
-    country, office = request_obj.country, request_obj.regional_office
+    country, office = request_obj.asked_by, request_obj.regional_office
     division = request_obj.lead_division
     focal_points = _("The focal points of %(country)s") % {"country": country}
     state = request_obj.state
@@ -222,11 +225,12 @@ def _render_detail(
         invited = action.name == "evaluate" and not hasattr(request_obj, "evaluation")
         opened = is_bound or invited or action.button_style == "primary"
         forms_by_action.append({"action": action, "form": form, "open": opened})
-    is_focal_point = user.role == Role.FOCAL_POINT
+    is_focal_point = Capacity.FOCAL_POINT in capacities
     if request_obj.is_draft and missing is None and is_focal_point:
         missing = services.missing_for_submission(request_obj)
     can_attach = _can_attach(request_obj, capacities)
     context = {
+        "forum_priorities": _forum_priorities(request_obj, capacities),
         "support_request": request_obj,
         "whereabouts": _whereabouts(request_obj, now),
         "clocks": _clocks(request_obj, now),
@@ -242,17 +246,31 @@ def _render_detail(
     return render(request, "requests_app/detail.html", context, status=status)
 
 
+# Those who triage see, beside the request, the priorities its region's forums have stated.
+TRIAGING_CAPACITIES = frozenset({Capacity.REGIONAL_STAFF, Capacity.COORDINATOR})
+
+
+def _forum_priorities(request_obj: Request, capacities: set) -> list[dict]:
+    if not capacities & TRIAGING_CAPACITIES:
+        return []
+    asked = {area.code for area in request_obj.thematic_areas.all()}
+    forums = forum_priorities_for(country_id=request_obj.country_id, forum_id=request_obj.forum_id)
+    for entry in forums:
+        entry["shared"] = [theme for theme in entry["themes"] if theme.code in asked]
+    return forums
+
+
 # --- Pages ---------------------------------------------------------------------------------------
 
 
-@login_required
+@role_in_force_required
 def request_list(request):
     user = request.user
     visible = selectors.requests_visible_to(user).select_related(*selectors.LIST_RELATED)
     filterset = RequestFilterSet(request.GET or None, visible, request=request)
     requests = filterset.qs.order_by("-created_at", "-pk")
     page = KeysFirstPaginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = FOCAL_POINT_FILTERS if user.role == Role.FOCAL_POINT else STAFF_FILTERS
+    shown = FOCAL_POINT_FILTERS if user.role in FILING_ROLES else STAFF_FILTERS
     now = timezone.now()
     rows = [{"request": item, **_whereabouts(item, now)} for item in page.object_list]
     return render(
@@ -263,16 +281,16 @@ def request_list(request):
             "filter_fields": [filterset.form[name] for name in shown],
             "page": page,
             "rows": rows,
-            "can_file": user.role == Role.FOCAL_POINT,
+            "can_file": user.role in FILING_ROLES,
         },
     )
 
 
-@login_required
+@role_in_force_required
 def request_new(request):
     """Start a draft. Submitting happens from the saved draft, so a double click on this page
     can at worst leave a second draft, never a second submission."""
-    if request.user.role != Role.FOCAL_POINT:
+    if request.user.role not in FILING_ROLES:
         raise PermissionDenied
     if request.method == "POST":
         form = DraftForm(request.POST)
@@ -293,7 +311,7 @@ def _draft_saved_message(form: DraftForm) -> str:
     return _("Draft saved. You can come back to it at any time from the list of requests.")
 
 
-@login_required
+@role_in_force_required
 def request_edit(request, reference):
     request_obj = _visible_or_404(request.user, reference, detailed=True)
     if not request_obj.is_draft:
@@ -345,13 +363,13 @@ def _form_context(request_obj: Request, form: DraftForm, submit_failed: bool = F
     }
 
 
-@login_required
+@role_in_force_required
 def request_detail(request, reference):
     request_obj = _visible_or_404(request.user, reference, detailed=True)
     return _render_detail(request, request_obj)
 
 
-@login_required
+@role_in_force_required
 def request_matches(request, reference):
     """What in the registry could answer the request: its own page, because ranking the whole
     registry costs far more than the request's page, which links here. Possible duplicates
@@ -368,7 +386,7 @@ def request_matches(request, reference):
     )
 
 
-@login_required
+@role_in_force_required
 @require_POST
 def request_act(request, reference, action):
     """Take one action of the lifecycle table from the small form the request's page shows."""
@@ -404,7 +422,7 @@ def request_act(request, reference, action):
     return redirect(_detail_url(request_obj, "timeline"))
 
 
-@login_required
+@role_in_force_required
 @require_POST
 def attachment_upload(request, reference):
     request_obj = _visible_or_404(request.user, reference, detailed=True)
@@ -430,7 +448,7 @@ def attachment_upload(request, reference):
     return redirect(_detail_url(request_obj, "attachments"))
 
 
-@login_required
+@role_in_force_required
 def attachment_download(request, reference, pk):
     """Documents are served only here, to those who can see the request."""
     request_obj = _visible_or_404(request.user, reference)
@@ -439,13 +457,6 @@ def attachment_download(request, reference, pk):
 
 
 def serve_attachment(attachment: Attachment) -> FileResponse:
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return uploads.stored_file_response(
+        attachment.file, attachment.original_name, attachment.content_type
     )

@@ -30,8 +30,8 @@ PAGE_SIZE = 50
 
 # The filters each queue offers (all of them from the one shared FilterSet).
 QUEUE_FILTERS = [
-    "search", "state", "country", "thematic_area", "support_type", "assignee", "min_age_days",
-    "overdue",
+    "search", "state", "requester", "country", "thematic_area", "support_type", "assignee",
+    "min_age_days", "overdue",
 ]  # fmt: skip
 OVERSIGHT_FILTERS = ["regional_office", "division"]
 

@@ -177,6 +177,16 @@ def _reference_data_in_transactional_tests(request):
         load_reference_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_outside_the_worktree(tmp_path_factory):
+    """Uploaded letters and documents and generated files go to a temporary folder, never into
+    the worktree's media/ (a test may still point MEDIA_ROOT elsewhere)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing is slow by design; the tests are about who may log in, not about PBKDF2.
@@ -285,3 +295,19 @@ def login_page(page):
         return page
 
     return login
+
+
+@pytest.fixture
+def csp_refusals(page) -> list[str]:
+    """What the page's Content-Security-Policy refused (an inline script or style, another
+    host), as the browser's console says it: a test ends asserting the list is empty."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    return refused

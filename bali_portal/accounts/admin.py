@@ -15,6 +15,7 @@ class UserAdmin(BaseUserAdmin):
         "country",
         "regional_office",
         "division",
+        "forum",
         "is_active",
     ]
     list_filter = ["role", "regional_office", "division", "is_active"]
@@ -23,7 +24,10 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name",)}),
-        (_("Role and scope"), {"fields": ("role", "country", "regional_office", "division")}),
+        (
+            _("Role and scope"),
+            {"fields": ("role", "country", "regional_office", "division", "forum")},
+        ),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -38,6 +42,7 @@ class UserAdmin(BaseUserAdmin):
                     "country",
                     "regional_office",
                     "division",
+                    "forum",
                     "password1",
                     "password2",
                 ),

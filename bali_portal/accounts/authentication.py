@@ -8,6 +8,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from bali_portal.db import RowReader, prepared_cursor
+from designations.selectors import designation_in_force_params, designation_in_force_sql
 from registry.models import Country
 
 from .models import User
@@ -29,7 +30,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 
 def token_with_user(key: str) -> Token | None:
-    """The token of this key with its user and the user's country, or None.
+    """The token of this key with its user, the user's country and whether the user holds a
+    focal point's designation in force, or None.
 
     Every API call starts here, so the statement is written once per process from the
     models' metadata, rather than built by the ORM for each call, which cost three times
@@ -38,13 +40,16 @@ def token_with_user(key: str) -> Token | None:
     """
     sql, readers = _token_statement(connection.vendor)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [key])
+        cursor.execute(sql, [*designation_in_force_params(), key])
         row = cursor.fetchone()
     if row is None:
         return None
     token, user, country = (reader.instance(row) for reader in readers)
     User._meta.get_field("country").set_cached_value(user, country)
     Token._meta.get_field("user").set_cached_value(token, user)
+    # Whether it holds a focal point's designation in force, read in the same statement: every
+    # call of a focal point asks (designations.selectors.acts_as_focal_point).
+    user.designation_in_force = bool(row[readers[-1].end])
     return token
 
 
@@ -55,8 +60,11 @@ def _token_statement(vendor: str) -> tuple[str, tuple[RowReader, ...]]:
     country = RowReader.of(Country, "c", user.end)
     user_fk = Token._meta.get_field("user").column
     country_fk = User._meta.get_field("country").column
+    in_force = designation_in_force_sql(
+        f'u."{User._meta.pk.column}"', f'u."{User._meta.get_field("country").column}"'
+    )
     sql = (
-        f"SELECT {token.columns}, {user.columns}, {country.columns} "  # noqa: S608 (names from the models; the key is bound)
+        f"SELECT {token.columns}, {user.columns}, {country.columns}, {in_force} "  # noqa: S608 (names from the models; the key is bound)
         f'FROM "{Token._meta.db_table}" t '
         f'JOIN "{User._meta.db_table}" u ON u."{User._meta.pk.column}" = t."{user_fk}" '
         f'LEFT JOIN "{Country._meta.db_table}" c '

@@ -17,8 +17,9 @@ DEMO_USERS = [
     ("focal.point@brazil.example.org", Role.FOCAL_POINT, "BRA", "Ana Souza"),
     ("focal.point@haiti.example.org", Role.FOCAL_POINT, "HTI", "Jean Baptiste"),
     ("focal.point@georgia.example.org", Role.FOCAL_POINT, "GEO", "Nino Beridze"),
-    # North America's requests come through the same portal (issue 4: every state of every region).
-    ("focal.point@canada.example.org", Role.FOCAL_POINT, "CAN", "Claire Tremblay"),
+    ("focal.point@chile.example.org", Role.FOCAL_POINT, "CHL", "Camila Rojas"),
+    ("focal.point@amcen.example.org", Role.FORUM_FOCAL_POINT, "AMCEN", "Aïssatou Ndiaye"),
+    ("focal.point@lacforum.example.org", Role.FORUM_FOCAL_POINT, "LACFORUM", "Lucía Fernández"),
     ("officer@roa.example.org", Role.REGIONAL_STAFF, "ROA", "Africa regional officer"),
     ("officer2@roa.example.org", Role.REGIONAL_STAFF, "ROA", "Africa regional officer (2)"),
     ("officer@roap.example.org", Role.REGIONAL_STAFF, "ROAP", "Asia-Pacific regional officer"),
@@ -38,6 +39,7 @@ _SCOPE_ARGUMENT = {
     Role.FOCAL_POINT: "country",
     Role.REGIONAL_STAFF: "regional_office",
     Role.DIVISION_STAFF: "division",
+    Role.FORUM_FOCAL_POINT: "forum",
 }
 
 

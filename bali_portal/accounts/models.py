@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     FOCAL_POINT = "focal_point", _("Country focal point")
+    FORUM_FOCAL_POINT = "forum_focal_point", _("Forum focal point")
     REGIONAL_STAFF = "regional_staff", _("Regional office staff")
     DIVISION_STAFF = "division_staff", _("Division staff")
     COORDINATOR = "coordinator", _("BSP coordinator")
@@ -19,12 +20,13 @@ class Role(models.TextChoices):
 # The one scope field each role needs; every other scope field stays empty.
 SCOPE_FIELD_OF_ROLE = {
     Role.FOCAL_POINT: "country",
+    Role.FORUM_FOCAL_POINT: "forum",
     Role.REGIONAL_STAFF: "regional_office",
     Role.DIVISION_STAFF: "division",
     Role.COORDINATOR: None,
     Role.COUNCIL: None,
 }
-SCOPE_FIELDS = ("country", "regional_office", "division")
+SCOPE_FIELDS = ("country", "regional_office", "division", "forum")
 
 
 def _scope_condition(role: str, field: str | None) -> Q:
@@ -83,6 +85,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="staff",
         verbose_name=_("division"),
     )
+    # A forum focal point files requests for one regional or subregional forum, UN body or MEA
+    # secretariat (plan §14, §30, §31(g)).
+    forum = models.ForeignKey(
+        "registry.Forum",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="focal_points",
+        verbose_name=_("forum"),
+    )
     language = models.CharField(
         _("language for e-mail"),
         max_length=10,
@@ -112,6 +124,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=(
                     _scope_condition(Role.FOCAL_POINT, "country")
+                    | _scope_condition(Role.FORUM_FOCAL_POINT, "forum")
                     | _scope_condition(Role.REGIONAL_STAFF, "regional_office")
                     | _scope_condition(Role.DIVISION_STAFF, "division")
                     | _scope_condition(Role.COORDINATOR, None)
@@ -184,6 +197,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_focal_point(self) -> bool:
         return self.role == Role.FOCAL_POINT
+
+    @property
+    def is_forum_focal_point(self) -> bool:
+        return self.role == Role.FORUM_FOCAL_POINT
 
     @property
     def is_regional_staff(self) -> bool:

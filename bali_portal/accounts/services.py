@@ -4,11 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from registry.models import Country, Division, RegionalOffice
+from designations.selectors import acts_as_focal_point
+from designations.services import record_designation
+from registry.models import Country, Division, Forum, RegionalOffice
 
 from .models import SCOPE_FIELD_OF_ROLE, Role, User
 
-_SCOPE_MODELS = {"country": Country, "regional_office": RegionalOffice, "division": Division}
+_SCOPE_MODELS = {
+    "country": Country,
+    "regional_office": RegionalOffice,
+    "division": Division,
+    "forum": Forum,
+}
 
 
 class PortalUserError(Exception):
@@ -35,6 +42,7 @@ def create_portal_user(
     country: str | None = None,
     regional_office: str | None = None,
     division: str | None = None,
+    forum: str | None = None,
     update_existing: bool = False,
 ) -> User:
     """Create (or, if asked, update) a user with a role and exactly the scope that role needs."""
@@ -43,7 +51,12 @@ def create_portal_user(
             _("Unknown role %(role)r; choose one of: %(roles)s.")
             % {"role": role, "roles": ", ".join(Role.values)}
         )
-    given = {"country": country, "regional_office": regional_office, "division": division}
+    given = {
+        "country": country,
+        "regional_office": regional_office,
+        "division": division,
+        "forum": forum,
+    }
     needed = SCOPE_FIELD_OF_ROLE[role]
     for field, code in given.items():
         if field != needed and code:
@@ -80,4 +93,8 @@ def create_portal_user(
     except ValidationError as exc:
         raise PortalUserError("; ".join(exc.messages)) from None
     user.save()
+    if role == Role.FOCAL_POINT and not acts_as_focal_point(user):
+        # A focal point acts only under a designation: an administrator creating the account
+        # records the government's designation too (its letter is on file elsewhere).
+        record_designation(account=user)
     return user

@@ -21,6 +21,7 @@ router.register(
     reference.FundingSourceKindViewSet,
     basename="reference-funding-source-kind",
 )
+router.register("forums", reference.ForumViewSet, basename="reference-forum")
 router.register("support-types", reference.SupportTypeViewSet, basename="reference-support-type")
 
 urlpatterns = router.urls

@@ -13,6 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from designations.access import RoleInForce
 from requests_app.selectors import requests_visible_to
 
 from .. import selectors
@@ -179,12 +180,12 @@ class RequestMatchesView(APIView):
     Only someone who can see the request gets an answer; anyone else gets 404.
     """
 
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, RoleInForce]
 
     @extend_schema(responses=MatchResultsSerializer)
     def get(self, request, reference: str):
         request_obj = get_object_or_404(
-            requests_visible_to(request.user).select_related("country", "regional_office"),
+            requests_visible_to(request.user).select_related("country", "forum", "regional_office"),
             reference=reference,
         )
         results = matches_for(request_obj, user=request.user)

@@ -13,7 +13,7 @@ from registry import freshness, reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
 from .. import selectors, services, sla
-from ..models import Attachment, Request, RequestEvent, Scope, SouthSouthInterest
+from ..models import Attachment, Request, Requester, RequestEvent, Scope, SouthSouthInterest
 from ..workflow import actions_available
 
 # --- Writing a draft -----------------------------------------------------------------------------
@@ -91,7 +91,7 @@ class DraftSerializer(FieldsBuiltOnce, serializers.Serializer):
     meas = _codes(MEA)
     support_types = _codes(SupportType)
     scope = serializers.ChoiceField(choices=Scope.choices, required=False)
-    subregional_countries = _codes(Country)
+    covered_countries = _codes(Country)
     desired_start = serializers.DateField(
         required=False, allow_null=True, validators=bounds.DATE.validators()
     )
@@ -210,7 +210,9 @@ class ReferenceCodesField(serializers.Field):
 class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A request as the list shows it (no history); ``RequestDetailSerializer`` adds it."""
 
-    country = serializers.CharField(source="country_id", read_only=True)
+    requester = serializers.ChoiceField(choices=Requester.choices, read_only=True)
+    country = serializers.CharField(source="country_id", read_only=True, allow_null=True)
+    forum = serializers.CharField(source="forum_id", read_only=True, allow_null=True)
     regional_office = serializers.CharField(source="regional_office_id", read_only=True)
     lead_division = serializers.CharField(source="lead_division_id", read_only=True)
     supporting_divisions = ReferenceCodesField()
@@ -221,7 +223,7 @@ class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     cross_cutting_issues = ReferenceCodesField()
     meas = ReferenceCodesField()
     support_types = ReferenceCodesField()
-    subregional_countries = ReferenceCodesField()
+    covered_countries = ReferenceCodesField()
     overdue = serializers.SerializerMethodField()
     clocks = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
@@ -230,10 +232,11 @@ class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Request
         fields = [
-            "reference", "url", "state", "state_label", "country", "regional_office",
+            "reference", "url", "state", "state_label", "requester", "country", "forum",
+            "regional_office",
             "lead_division", "supporting_divisions", "assignee", "assignee_name",
             "title", "description", "national_priorities", "thematic_areas",
-            "cross_cutting_issues", "meas", "support_types", "scope", "subregional_countries",
+            "cross_cutting_issues", "meas", "support_types", "scope", "covered_countries",
             "desired_start", "duration_months", "beneficiaries", "gender_considerations",
             "south_south_interest", "other_support", "estimated_budget_usd", "co_financing",
             "created_at", "updated_at", "submitted_at", "due_at", "overdue", "clocks",

@@ -23,6 +23,7 @@ from rest_framework.views import APIView, exception_handler
 
 from bali_portal import bounds
 from bali_portal.pagination import KeysFirstPagination
+from designations.access import RoleInForce
 
 from .. import selectors, services
 from ..filters import RequestFilterSet
@@ -76,7 +77,7 @@ def api_exception_handler(exc, context):
 
 
 class RequestAPIMixin:
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, RoleInForce]
 
     def get_exception_handler(self):
         return api_exception_handler

@@ -10,7 +10,10 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from registry.models import RegionalOffice
+from bali_portal.accounts.models import Role, User
+from designations.models import Designation, Status
+from designations.selectors import acts_as_focal_point
+from registry.models import Country, Forum
 from requests_app import demo, sla
 from requests_app.models import Evaluation, Notification, Request, RequestEvent
 from requests_app.workflow import State
@@ -42,11 +45,28 @@ def test_seeding_twice_changes_nothing(seeded):
     assert snapshot() == seeded
 
 
+def offices_of_eligible_countries() -> set[str]:
+    """The regional offices of the countries the plan serves: not North America's, whose two
+    countries are developed economies."""
+    offices = set(Country.objects.eligible().values_list("regional_office_id", flat=True))
+    assert offices == {"ROA", "ROAP", "ROE", "ROLAC", "ROWA"}
+    return offices
+
+
 def test_every_state_in_every_region(seeded):
     found = set(Request.objects.values_list("regional_office_id", "state"))
-    offices = set(RegionalOffice.objects.values_list("code", flat=True))
-    assert offices == {"ROA", "ROAP", "ROE", "ROLAC", "RONA", "ROWA"}
+    offices = offices_of_eligible_countries()
     assert {(office, state) for office in offices for state in State.values} <= found
+
+
+def test_the_demonstration_asks_only_for_countries_the_plan_serves(seeded):
+    countries = Country.objects.filter(requests__isnull=False).distinct()
+    assert countries.exists() and all(country.eligible for country in countries)
+    covered = Country.objects.filter(
+        pk__in=Request.covered_countries.through.objects.values("country_id")
+    )
+    assert all(country.eligible for country in covered)
+    assert not User.objects.filter(role=Role.FOCAL_POINT, country__economy="developed").exists()
 
 
 def test_overdue_and_twice_overdue_requests_in_every_region(seeded):
@@ -59,7 +79,7 @@ def test_overdue_and_twice_overdue_requests_in_every_region(seeded):
             "regional_office_id", flat=True
         )
     )
-    for office in RegionalOffice.objects.values_list("code", flat=True):
+    for office in offices_of_eligible_countries():
         assert overdue[office] >= 3, office
         assert twice[office] >= 1, office
     # And on time ones in each clocked state, so the queues show the difference.
@@ -118,3 +138,16 @@ def test_each_story_ends_in_its_state(seeded):
     for story, need in demo.planned():
         request = Request.objects.get(country_id=need.country, title=need.title)
         assert request.state == demo.STATE_OF_STORY[story], (story, need.title)
+
+
+def test_designations_in_every_status_and_two_forums_with_a_request_each(seeded):
+    assert set(Designation.objects.values_list("status", flat=True)) == set(Status.values)
+    # Every demonstration focal point acts under a designation in force.
+    for user in User.objects.filter(role=Role.FOCAL_POINT, is_active=True):
+        if user.email.startswith("former."):
+            continue
+        assert acts_as_focal_point(user), user.email
+    forums = Request.objects.filter(requester="forum")
+    assert sorted(forums.values_list("forum_id", flat=True)) == ["AMCEN", "LACFORUM"]
+    assert all(request.regional_office_id == request.forum.regional_office_id for request in forums)
+    assert Forum.objects.filter(priorities__isnull=False).distinct().count() == 2

@@ -73,7 +73,7 @@ def test_reference_lists_attached_in_one_query_equal_the_relations(django_assert
     first = make_request("KEN", state=State.SUBMITTED, supporting=("DEPI", "DTIE"))
     first.thematic_areas.set(ThematicArea.objects.filter(code__in=["T13", "T02", "T07"]))
     first.support_types.set(SupportType.objects.filter(code__in=["training"]))
-    first.subregional_countries.set(Country.objects.filter(code__in=["UGA", "ETH"]))
+    first.covered_countries.set(Country.objects.filter(code__in=["UGA", "ETH"]))
     second = make_request("UGA", state=State.SUBMITTED)
     second.cross_cutting_issues.set(CrossCuttingIssue.objects.all()[:2])
     rows = list(Request.objects.filter(pk__in=[first.pk, second.pk, make_request().pk]))
@@ -84,4 +84,4 @@ def test_reference_lists_attached_in_one_query_equal_the_relations(django_assert
             attached = [(item.code, item.label) for item in getattr(row, f"listed_{name}")]
             assert attached == [(item.code, item.label) for item in getattr(row, name).all()]
     by_id = {row.pk: row for row in rows}
-    assert [item.code for item in by_id[first.pk].listed_subregional_countries] == ["ETH", "UGA"]
+    assert [item.code for item in by_id[first.pk].listed_covered_countries] == ["ETH", "UGA"]

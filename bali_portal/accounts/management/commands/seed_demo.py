@@ -19,4 +19,4 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             )
             for email, role, scope, _name in DEMO_USERS:
-                self.stdout.write(f"  {role:<15} {scope or '':<6} {email}")
+                self.stdout.write(f"  {role:<17} {scope or '':<8} {email}")
