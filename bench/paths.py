@@ -81,7 +81,7 @@ def measure(results, name, asks, budget_ms, *, before=None, sql=None, repeat=1, 
 
     Reports ``<name>.p95`` and ``<name>.ratio_to_sql`` (HTTP median / raw SQL median, each
     raw statement run once per path in the same run)."""
-    times, sql_times, failures = [], [], []
+    times, sql_times, failures, timed = [], [], [], []
     for round_ in range(warmup + repeat):
         for client, path, _statement, _params in asks:
             if before:
@@ -92,6 +92,7 @@ def measure(results, name, asks, budget_ms, *, before=None, sql=None, repeat=1, 
                 continue
             if round_ >= warmup:
                 times.append(resp.elapsed)
+                timed.append((resp.elapsed, path))
     if failures and not times:
         results.unavailable(name, failures[0])
         return None
@@ -107,7 +108,9 @@ def measure(results, name, asks, budget_ms, *, before=None, sql=None, repeat=1, 
     stats = {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(percentile(ms, 95), 2),
              "max_ms": round(max(ms), 2), "n": len(ms)}  # fmt: skip
     results.add(f"{name}.p95", stats["p95_ms"], "ms", budget_ms, paths=[a[1] for a in asks],
-                failures=failures[:5], **stats)  # fmt: skip
+                failures=failures[:5],
+                slowest=[(round(e * 1000, 1), p) for e, p in sorted(timed, reverse=True)[:6]],
+                **stats)  # fmt: skip
     if sql_times:
         sql_p50 = statistics.median(sql_times) * 1000
         results.add(f"{name}.ratio_to_sql", stats["p50_ms"] / sql_p50, "x", None,
@@ -121,34 +124,38 @@ def measure(results, name, asks, budget_ms, *, before=None, sql=None, repeat=1, 
 
 
 def search_page_sql(t, size, *, facets=False):
-    """What a first search shows: the page of ``size`` matches (titles naming a word first,
-    then by title), the matches counted up to 1,001, and with ``facets`` the facet counts
-    of at most 1,000 matches, as the portal counts them (``registry.selectors``)."""
+    """What a first search shows, read as the portal reads it: the matches counted up to
+    1,001 with the facets of those (``registry.selectors``), and the page of ``size``: the
+    titles naming a word first (ranked), then the other matches by title."""
     a = t["activity"]
     themes, t_left, t_right = t["a_themes"]
     offices, o_left, o_right = t["a_offices"]
-    narrowed = ""
+    countries = t["a_country"]
+    match = "is_published AND search_vector @@ to_tsquery('english', %(query)s)"
     if facets:
-        narrowed = f"""
+        match += f"""
             AND id IN (SELECT "{o_left}" FROM "{offices}" WHERE "{o_right}" = %(office)s)
             AND id IN (SELECT "{t_left}" FROM "{themes}" WHERE "{t_right}" = %(theme)s)"""
+    titled = "search_title_vector @@ to_tsquery('english', %(any)s)"
     return f"""
-        WITH matched AS MATERIALIZED (
-            SELECT id, title, search_title_vector, status, modality
-            FROM "{a}" WHERE is_published AND search_vector @@ to_tsquery('english', %(query)s)
-            {narrowed}
-        ),
-        capped AS (SELECT * FROM matched LIMIT 1001),
-        page AS (
-            SELECT id, title FROM matched ORDER BY
-              ts_rank(search_title_vector, to_tsquery('english', %(any)s)) DESC, title, id
-            LIMIT {size}
-        )
-        SELECT 'row', id::text, title FROM page
+        WITH capped AS MATERIALIZED (SELECT id, status FROM "{a}" WHERE {match} LIMIT 1001),
+        titled AS (
+            SELECT id, title FROM "{a}" WHERE {match} AND {titled}
+            ORDER BY ts_rank(search_title_vector, to_tsquery('english', %(any)s)) DESC, title, id
+            LIMIT {size}),
+        others AS (
+            SELECT id, title FROM "{a}" WHERE {match} AND NOT ({titled})
+            ORDER BY title, id LIMIT {size})
+        SELECT 'row', id::text, title FROM (
+            SELECT * FROM titled UNION ALL SELECT * FROM others LIMIT {size}) page
         UNION ALL SELECT 'count', count(*)::text, '' FROM capped
         UNION ALL SELECT 'status', status, count(*)::text FROM capped GROUP BY status
         UNION ALL SELECT 'theme', x."{t_right}", count(*)::text FROM capped c
                   JOIN "{themes}" x ON x."{t_left}" = c.id GROUP BY x."{t_right}"
+        UNION ALL SELECT 'office', x."{o_right}", count(*)::text FROM capped c
+                  JOIN "{offices}" x ON x."{o_left}" = c.id GROUP BY x."{o_right}"
+        UNION ALL SELECT 'country', x.country_id, count(*)::text FROM capped c
+                  JOIN "{countries}" x ON x.activity_id = c.id GROUP BY x.country_id
     """
 
 

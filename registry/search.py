@@ -18,10 +18,16 @@ The document is kept up to date by the services: ``save_activity`` stores it wit
 ``manage.py rebuild_registry_search`` rebuilds all of them (after reference names are edited).
 """
 
+import json
 import re
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+)
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, FloatField, Q, QuerySet, Value, Window
@@ -71,21 +77,39 @@ def search_activities(queryset: QuerySet, text: str) -> QuerySet:
     )
 
 
+# Up to about this many titles naming the query's words (PostgreSQL's estimate) are ranked by
+# how well they name them; beyond (a word in a quarter of the titles), ranking them read every
+# one (2 s), and they are listed newest first (issue 14).
+TITLE_RANK_LIMIT = 2000
+
+
 class RankedResults:
     """The results of ``search_activities`` in their order, read a page at a time in two parts.
 
     Ordering every match by rank makes PostgreSQL read every matching row before the first
     page (a third of a large registry for "water"). Here the matches whose title names a
-    query word (few; found with the title vector's GIN index) come first, then the others in
+    query word (found with the title vector's GIN index) come first, then the others in
     title order, which PostgreSQL reads along the title index and stops at the page's end.
-    That is the same order as the queryset's (the rank is 0 without a title match), in a fixed
-    number of queries; the count comes from the caller (``selectors.activity_summary``).
+    That is the same order as the queryset's (the rank is 0 without a title match) while at
+    most ``TITLE_RANK_LIMIT`` titles name the words; beyond, those are listed newest first.
+    The count comes from the caller (``selectors.activity_summary``).
     """
 
-    def __init__(self, matches: QuerySet, text: str, rows: QuerySet):
-        title_words = Q(search_title_vector=_tsquery(" | ", _word_terms(search_terms(text))))
+    def __init__(self, matches: QuerySet, text: str, rows: QuerySet, every_key=None):
+        words = _word_terms(search_terms(text))
+        title_words = Q(search_title_vector=_tsquery(" | ", words))
         keys = matches.prefetch_related(None)
-        self.title_matches = keys.filter(title_words)
+        if every_key is not None:
+            # A short list whose keys are known (``selectors.activity_summary``): ranked among
+            # them alone, instead of walking the title index past rows that do not match.
+            keys = keys.filter(pk__in=every_key)
+        title_keys = keys
+        if len(words) == 1 and every_key is None:
+            # The heading is in the full vector too: a title naming the only word matches it,
+            # so the title matches need not also be looked up in the (large) full vector's
+            # index, the most of a broad word's cost.
+            title_keys = _without_full_text_match(keys)
+        self.title_matches = title_keys.filter(title_words)
         self.others = keys.exclude(title_words).order_by("title", "pk")
         self.rows = rows
 
@@ -105,28 +129,76 @@ class RankedResults:
         return sorted(rows, key=lambda row: position[row.pk])
 
     def _keys(self, bottom: int, top: int) -> list:
-        # How many titles match comes with the page's keys (the ranking reads them all anyway);
-        # it takes a query of its own only for a page past the last of them.
-        counted = self.title_matches.annotate(title_matches=Window(Count("pk")))
-        rows = list(counted.values_list("pk", "title_matches")[bottom:top])
-        first = rows[0][1] if rows else self.title_matches.count()
-        keys = [key for key, _count in rows]
+        if estimated_rows(self.title_matches) <= TITLE_RANK_LIMIT:
+            # How many titles match comes with the page's keys (the ranking reads them all
+            # anyway); it takes a query of its own only for a page past the last of them.
+            counted = self.title_matches.annotate(title_matches=Window(Count("pk")))
+            rows = list(counted.values_list("pk", "title_matches")[bottom:top])
+            first = rows[0][1] if rows else self.title_matches.count()
+            keys = [key for key, _count in rows]
+        else:
+            # So many titles name the words that ranking them would read every one: they are
+            # listed newest first instead, read along the key's index until the page is full.
+            newest = self.title_matches.order_by("-pk").values_list("pk", flat=True)
+            keys = list(newest[bottom:top])
+            if len(keys) == top - bottom:
+                return keys
+            first = bottom + len(keys) if keys else self.title_matches.count()
         start = max(bottom - first, 0)
         return keys + _keys(self.others, start, max(top - first - start, 0))
 
 
+def estimated_rows(queryset: QuerySet) -> int:
+    """PostgreSQL's estimate of how many rows ``queryset`` has: its planner's, from the
+    statistics of the columns and of the vectors' words (``EXPLAIN``; no row is read)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _without_full_text_match(queryset: QuerySet) -> QuerySet:
+    """``queryset`` without its conditions on the full ``search_vector`` (and the same others)."""
+    queryset = queryset.all()
+
+    def prune(node):
+        kept = []
+        for child in node.children:
+            if (
+                isinstance(child, SearchVectorExact)
+                and getattr(getattr(child.lhs, "target", None), "name", "") == "search_vector"
+            ):
+                continue
+            if hasattr(child, "children") and child.connector == "AND" and not child.negated:
+                prune(child)
+            kept.append(child)
+        node.children = kept
+
+    # Only conditions every row must meet are dropped (in AND nodes that are not negated).
+    if queryset.query.where.connector == "AND" and not queryset.query.where.negated:
+        prune(queryset.query.where)
+    return queryset
+
+
 def _keys(queryset: QuerySet, start: int, count: int) -> list:
-    # At least one key is read, so that a page runs the same queries wherever it falls.
-    return list(queryset.values_list("pk", flat=True)[start : start + max(count, 1)])[:count]
+    if not count:
+        # Not even one key is read to keep the page's queries the same wherever it falls:
+        # looking for one past the last match can walk the whole title index.
+        return []
+    return list(queryset.values_list("pk", flat=True)[start : start + count])
 
 
-def listed_results(matches: QuerySet, text: str):
+def listed_results(matches: QuerySet, text: str, every_key=None):
     """``matches`` (an activity list, filtered by ``search_activities`` for ``text``) to be read
-    a page at a time, with what a row of a list shows."""
+    a page at a time, with what a row of a list shows. ``every_key``: the keys of all the
+    matches when the caller knows them (a short list)."""
     if uses_postgres_search() and _word_terms(search_terms(text)):
         from .models import Activity
 
-        return RankedResults(matches, text, Activity.objects.for_listing())
+        return RankedResults(matches, text, Activity.objects.for_listing(), every_key)
     return matches.for_listing()
 
 

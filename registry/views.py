@@ -96,7 +96,7 @@ def activity_list(request):
     activities = filterset.qs if _understood(filterset) else filterset.queryset.none()
     summary = selectors.activity_summary(activities)
     facets = _facet_links(summary.facets, request.GET)
-    rows = listed_results(activities, _search_text(filterset))
+    rows = listed_results(activities, _search_text(filterset), summary.keys)
     paginator = CountedPaginator(rows, PAGE_SIZE, count=summary.total)
     page = paginator.get_page(request.GET.get("page"))
     query = _query_without(request.GET)
@@ -108,6 +108,8 @@ def activity_list(request):
             "form_fields": [filterset.form[name] for name in SEARCH_FIELDS],
             "page_obj": page,
             "facets": facets,
+            "estimated": summary.estimated,
+            "exact_count_limit": selectors.EXACT_COUNT_LIMIT,
             "query": query,
             "export_formats": FORMATS,
             "can_create": selectors.can_create_activities(request.user),

@@ -75,9 +75,12 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         summary = selectors.activity_summary(queryset)
         self.paginator.django_paginator_class = counted(summary.total)
-        page = self.paginate_queryset(listed_results(queryset, self._search_text()))
+        rows = listed_results(queryset, self._search_text(), summary.keys)
+        page = self.paginate_queryset(rows)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response.data["facets"] = _facets_json(summary.facets)
+        # More than selectors.EXACT_COUNT_LIMIT matches: the count and facets are estimates.
+        response.data["count_is_estimate"] = summary.estimated
         return response
 
 
