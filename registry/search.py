@@ -33,6 +33,8 @@ from django.db import connection
 from django.db.models import Count, F, FloatField, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce
 
+from bali_portal.pagination import rows_of_page
+
 from .freshness import cached_for_version
 
 SEARCH_CONFIG = "english"
@@ -199,7 +201,18 @@ def listed_results(matches: QuerySet, text: str, every_key=None):
         from .models import Activity
 
         return RankedResults(matches, text, Activity.objects.for_listing(), every_key)
-    return matches.for_listing()
+    return KeysFirstRows(matches.for_listing())
+
+
+class KeysFirstRows:
+    """A list in its own order (by title), a page's keys read first: from the title index
+    alone however deep the page (``bali_portal.pagination.rows_of_page``)."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+
+    def __getitem__(self, page: slice) -> list:
+        return rows_of_page(self.queryset, page.start or 0, page.stop)
 
 
 def _word_terms(terms: list[str]) -> list[str]:

@@ -97,7 +97,7 @@ def activity_list(request):
     summary = selectors.activity_summary(activities)
     facets = _facet_links(summary.facets, request.GET)
     rows = listed_results(activities, _search_text(filterset), summary.keys)
-    paginator = CountedPaginator(rows, PAGE_SIZE, count=summary.total)
+    paginator = CountedPaginator(rows, PAGE_SIZE, count=summary.total, estimated=summary.estimated)
     page = paginator.get_page(request.GET.get("page"))
     query = _query_without(request.GET)
     return render(

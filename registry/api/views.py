@@ -74,7 +74,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
         """The page of results, with facet counts of the whole filtered list."""
         queryset = self.filter_queryset(self.get_queryset())
         summary = selectors.activity_summary(queryset)
-        self.paginator.django_paginator_class = counted(summary.total)
+        self.paginator.django_paginator_class = counted(summary.total, summary.estimated)
         rows = listed_results(queryset, self._search_text(), summary.keys)
         page = self.paginate_queryset(rows)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
