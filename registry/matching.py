@@ -267,30 +267,36 @@ def _shortlist(need: _Need, size: int) -> list[_Scored]:
     """The ``size`` published activities scoring best on shared codes, country and region.
 
     One grouped query: the parts are added up per activity, and only activities sharing a
-    theme, a type of support or an agreement are ranked.
+    theme, a type of support or an agreement are ranked. Only the best candidates by those
+    points are read from the activities' table (``_bounded_candidates``): the points of a
+    broad theme and region were shared by tens of thousands, each read to be ranked.
     """
     parts, params = _activity_parts(need)
     south_south = ", ".join(f"'{modality}'" for modality in sorted(SOUTH_SOUTH_MODALITIES))
+    bonus = WEIGHT_SOUTH_SOUTH if need.south_south else 0
     south_south_points = (
-        f"CASE WHEN a.modality IN ({south_south}) THEN {WEIGHT_SOUTH_SOUTH} ELSE 0 END"
-        if need.south_south
-        else "0"
+        f"CASE WHEN a.modality IN ({south_south}) THEN {bonus} ELSE 0 END" if bonus else "0"
+    )
+    shared = f"""
+        SELECT activity_id, SUM(theme) AS themes, SUM(support) AS support,
+               SUM(mea) AS meas, SUM(issue) AS issues, MAX(country) AS in_country,
+               MAX(region) AS in_region
+        FROM ({" UNION ALL ".join(parts)}) shared
+        GROUP BY activity_id
+        HAVING SUM(theme) + SUM(support) + SUM(mea) > 0
+    """  # noqa: S608
+    points = (
+        f"p.themes * {WEIGHT_THEME} + p.support * {WEIGHT_SUPPORT} + p.meas * {WEIGHT_MEA} "
+        f"+ p.issues * {WEIGHT_ISSUE} + p.in_country * {WEIGHT_COUNTRY} "
+        f"+ p.in_region * {WEIGHT_REGION}"
     )
     sql = f"""
-        SELECT a.id,
-               p.themes * {WEIGHT_THEME} + p.support * {WEIGHT_SUPPORT}
-               + p.meas * {WEIGHT_MEA} + p.issues * {WEIGHT_ISSUE}
-               + p.in_country * {WEIGHT_COUNTRY} + p.in_region * {WEIGHT_REGION}
-               + {south_south_points} AS score,
-               p.in_country, p.in_region, a.parent_id, a.title
-        FROM (
-            SELECT activity_id, SUM(theme) AS themes, SUM(support) AS support,
-                   SUM(mea) AS meas, SUM(issue) AS issues, MAX(country) AS in_country,
-                   MAX(region) AS in_region
-            FROM ({" UNION ALL ".join(parts)}) shared
-            GROUP BY activity_id
-            HAVING SUM(theme) + SUM(support) + SUM(mea) > 0
-        ) p
+        WITH p AS MATERIALIZED (SELECT shared.*, {points.replace("p.", "shared.")} AS points
+                                FROM ({shared}) shared),
+        {_bounded_candidates("p", "points", bonus)}
+        SELECT a.id, p.points + {south_south_points} AS score, p.in_country, p.in_region,
+               a.parent_id, a.title, (SELECT lowest + {bonus} FROM cut) AS sure
+        FROM candidates p
         JOIN "{Activity._meta.db_table}" a ON a.id = p.activity_id
         WHERE a.is_published AND a.status <> %s
         ORDER BY score DESC, a.parent_id IS NOT NULL, a.parent_id, a.title, a.id
@@ -299,14 +305,47 @@ def _shortlist(need: _Need, size: int) -> list[_Scored]:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Hundreds of thousands of shared codes are added up: in memory, not on disk, and
-            # without compiling the plan (JIT costs more than it saves at this size).
+            # without compiling the plan (JIT costs more than it saves at this size), nor
+            # splitting it among workers (on a busy server the merge waits for them).
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, [*params, ActivityStatus.CANCELLED, size])
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        kept = size * CANDIDATES_PER_RESULT
+        cursor.execute(sql, [*params, kept, ActivityStatus.CANCELLED, size])
+        rows = cursor.fetchall()
+        sure = rows[0][6] if rows else None
+        if sure is not None and sum(1 for row in rows if row[1] >= sure) < len(rows):
+            # Too many of the best by points were unpublished or cancelled: a row of the
+            # result might be beaten by one left out. Rank them all.
+            cursor.execute(sql, [*params, EVERY_CANDIDATE, ActivityStatus.CANCELLED, size])
+            rows = cursor.fetchall()
         return [
-            _Scored(row[0], int(row[1]), bool(row[2]), bool(row[3]), row[4], row[5])
-            for row in cursor.fetchall()
+            _Scored(row[0], int(row[1]), bool(row[2]), bool(row[3]), row[4], row[5]) for row in rows
         ]
+
+
+# How many candidates per wanted result are kept by their points before the records are read
+# (an unpublished or cancelled one is dropped after: twice as many as wanted leaves room).
+CANDIDATES_PER_RESULT = 2
+EVERY_CANDIDATE = 2**62  # an offset past any table: no cut, every candidate is ranked
+
+
+def _bounded_candidates(scored: str, points: str, bonus: int) -> str:
+    """A ``candidates`` CTE: the rows of ``scored`` that can still be among the best.
+
+    With k = the first parameter, a row whose ``points`` are below the (k+1)-th best's
+    minus ``bonus`` (the most a row's own record can add, e.g. South-South fit) scores less
+    than k rows do, so it cannot be among the best k: only the others are kept. The k rows
+    are best by points, published or not; ``CANDIDATES_PER_RESULT`` leaves room for those
+    dropped after. Any source of candidates scored by points (activities, offers...) can
+    use it.
+    """
+    return f"""
+        cut AS (SELECT {points} - {bonus} AS lowest FROM {scored}
+                ORDER BY {points} DESC OFFSET %s LIMIT 1),
+        candidates AS (SELECT * FROM {scored}
+                       WHERE {points} >= COALESCE((SELECT lowest FROM cut), 0))
+    """  # noqa: S608
 
 
 def _words_found(need: _Need, ids: list[int]) -> dict[int, list[str]]:

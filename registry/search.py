@@ -18,7 +18,6 @@ The document is kept up to date by the services: ``save_activity`` stores it wit
 ``manage.py rebuild_registry_search`` rebuilds all of them (after reference names are edited).
 """
 
-import json
 import re
 from collections.abc import Iterable
 
@@ -33,7 +32,7 @@ from django.db import connection
 from django.db.models import Count, F, FloatField, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce
 
-from bali_portal.pagination import rows_of_page
+from bali_portal.pagination import estimated_rows, rows_of_page
 
 from .freshness import cached_for_version
 
@@ -148,18 +147,6 @@ class RankedResults:
             first = bottom + len(keys) if keys else self.title_matches.count()
         start = max(bottom - first, 0)
         return keys + _keys(self.others, start, max(top - first - start, 0))
-
-
-def estimated_rows(queryset: QuerySet) -> int:
-    """PostgreSQL's estimate of how many rows ``queryset`` has: its planner's, from the
-    statistics of the columns and of the vectors' words (``EXPLAIN``; no row is read)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def _without_full_text_match(queryset: QuerySet) -> QuerySet:

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _lazy
 
 from bali_portal.accounts.models import Role
+from bali_portal.pagination import estimated_rows
 
 from . import freshness
 from .models import (
@@ -32,7 +33,6 @@ from .models import (
     ThematicArea,
     localized,
 )
-from .search import estimated_rows
 
 EDITOR_ROLES = frozenset({Role.REGIONAL_STAFF, Role.DIVISION_STAFF, Role.COORDINATOR})
 
