@@ -187,15 +187,19 @@ def division_queue_sql(t, order):
     """
 
 
-def request_search_sql(t):
+def request_search_sql(t, sql):
     """The coordinator's search: the newest 50 non-draft requests whose reference, title or
-    description contains every word, and their number counted up to 1,001."""
+    description contains every word, and their number counted up to 1,001. The text is the
+    trigram index's own expression, so that the raw SQL can use it too."""
     r = t["request"]
+    (text,) = sql.one(
+        "SELECT pg_get_expr(indexprs, indrelid) FROM pg_index "
+        "WHERE indexrelid = 'request_text_trigrams'::regclass"
+    ) or ("upper(reference || ' ' || title || ' ' || description)",)
     return f"""
         WITH found AS (
             SELECT id, reference, title, created_at FROM "{r}"
-            WHERE state <> 'draft'
-              AND upper(reference || ' ' || title || ' ' || description) LIKE ALL (%(patterns)s)
+            WHERE state <> 'draft' AND {text} LIKE ALL (%(patterns)s)
         )
         SELECT 'row', id, reference FROM (
             SELECT * FROM found ORDER BY created_at DESC, id DESC LIMIT 50) page

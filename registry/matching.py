@@ -342,7 +342,7 @@ def _bounded_candidates(scored: str, points: str, bonus: int) -> str:
     """
     return f"""
         cut AS (SELECT {points} - {bonus} AS lowest FROM {scored}
-                ORDER BY {points} DESC OFFSET %s LIMIT 1),
+                ORDER BY {points} DESC LIMIT 1 OFFSET %s),
         candidates AS (SELECT * FROM {scored}
                        WHERE {points} >= COALESCE((SELECT lowest FROM cut), 0))
     """  # noqa: S608

@@ -27,6 +27,14 @@ class CountedPaginator(Paginator):
             raise EmptyPage(self.error_messages["min_page"])
         return number
 
+    def page(self, number):
+        if not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        # Not cut at the estimated count: the rows that are there.
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
     def _get_page(self, *args, **kwargs):
         return (EstimatedPage if self.estimated else Page)(*args, **kwargs)
 
