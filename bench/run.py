@@ -815,6 +815,9 @@ def main(argv=None):
     short_ref = sql.one(f"""
         SELECT r.reference FROM "{t['request']}" r WHERE r.regional_office_id = %s
           AND r.state = 'declined' ORDER BY r.id DESC LIMIT 1""", [office])[0]  # fmt: skip
+    open_refs = [row[0] for row in sql.all(f"""
+        SELECT reference FROM "{t['request']}" WHERE state = ANY(%s)
+        ORDER BY id DESC LIMIT 2""", [OPEN_STATES])]  # fmt: skip
     fp_country, fp_ref = sql.one(f"""
         SELECT r.country_id, r.reference FROM "{t['request']}" r
         WHERE r.state = 'in_progress' ORDER BY r.id DESC LIMIT 1""")  # fmt: skip
@@ -1076,6 +1079,16 @@ def main(argv=None):
                                "/api/v1/activities/?search=mercury+minamata"]},
                 "search_page": {"user": staff_email, "paths": ["/registry/?search=water",
                                 "/registry/?search=mercury+minamata"]},
+                # Issue 14's paths: a division's queue, the coordinator's search (two long
+                # results), a deep registry page, the matches of two open requests.
+                "division_queue_api": {"user": "staff1.depi@bench.example", "paths": [
+                    queue_api, "/api/v1/requests/?state=routed&ordering=urgency"]},
+                "request_search_api": {"user": "coordinator1@bench.example", "paths": [
+                    "/api/v1/requests/?search=water", "/api/v1/requests/?search=coral+reef"]},
+                "registry_deep_page": {"user": staff_email, "paths": [
+                    "/registry/?page=3", "/registry/?page=3000"]},
+                "matches_api": {"user": "coordinator1@bench.example", "paths": [
+                    f"/api/v1/requests/{ref}/matches/" for ref in open_refs[:2]]},
             }  # fmt: skip
             query_counts(results, env, spec)
             save()
