@@ -187,19 +187,20 @@ def division_queue_sql(t, order):
     """
 
 
-def request_search_sql(t, sql):
+def request_search_sql(t, sql, words):
     """The coordinator's search: the newest 50 non-draft requests whose reference, title or
     description contains every word, and their number counted up to 1,001. The text is the
-    trigram index's own expression, so that the raw SQL can use it too."""
+    trigram index's own expression, one ``LIKE`` per word, so that the raw SQL can use it."""
     r = t["request"]
     (text,) = sql.one(
         "SELECT pg_get_expr(indexprs, indrelid) FROM pg_index "
         "WHERE indexrelid = 'request_text_trigrams'::regclass"
-    ) or ("upper(reference || ' ' || title || ' ' || description)",)
+    )
+    likes = " AND ".join(f"{text} LIKE %(p{i})s" for i in range(len(words.split())))
     return f"""
         WITH found AS (
             SELECT id, reference, title, created_at FROM "{r}"
-            WHERE state <> 'draft' AND {text} LIKE ALL (%(patterns)s)
+            WHERE state <> 'draft' AND {likes}
         )
         SELECT 'row', id, reference FROM (
             SELECT * FROM found ORDER BY created_at DESC, id DESC LIMIT 50) page
@@ -207,8 +208,8 @@ def request_search_sql(t, sql):
     """
 
 
-def request_patterns(words: str) -> list[str]:
-    return [f"%{term.upper()}%" for term in words.split()]
+def request_patterns(words: str) -> dict:
+    return {f"p{i}": f"%{term.upper()}%" for i, term in enumerate(words.split())}
 
 
 def matches_sql(t):

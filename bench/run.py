@@ -1053,7 +1053,7 @@ def main(argv=None):
             words = issue14.REQUEST_WORDS + references + [ref[:8] for ref in references[:3]]
             issue14.measure(results, "request_search", [
                 (coordinator, f"/api/v1/requests/?search={quote_plus(w)}",
-                 issue14.request_search_sql(t, sql), {"patterns": issue14.request_patterns(w)})
+                 issue14.request_search_sql(t, sql, w), issue14.request_patterns(w))
                 for w in words], 300, sql=sql)  # fmt: skip
             save()
 

@@ -213,38 +213,45 @@ def _column(model, field_name: str) -> str:
     return model._meta.get_field(field_name).column
 
 
+# What a part's row says besides its points, added up per activity in one sum: shared core
+# codes (themes, types of support, agreements) count in units, the country in thousands, the
+# region in millions (a request has far fewer than a thousand codes). Two sums per activity
+# instead of one per kind of code: the grouping is most of a shortlist's work.
+SHARES_CORE, IN_COUNTRY, IN_REGION = 1, 1_000, 1_000_000
+
+
 def _activity_parts(need: _Need) -> tuple[list[str], list]:
-    """One ``SELECT activity, points...`` per kind of code an activity can share with the need.
+    """One ``SELECT activity_id, points, flags`` per kind of code an activity can share with
+    the need (``flags``: see ``SHARES_CORE``).
 
     Each part reads one indexed table for the need's few codes, so the work follows how many
     activities share something with the request, never the whole registry.
     """
-    columns = ("theme", "support", "mea", "issue", "country", "region")
     parts, params = [], []
 
-    def part(table, owner, target, values, **points):
-        selected = ", ".join(f"{points.get(name, 0)} AS {name}" for name in columns)
+    def part(table, owner, target, values, points, flags):
         marks = ", ".join(["%s"] * len(values))
         # Table and column names come from the models, points are integers; values are bound.
         parts.append(
-            f'SELECT "{owner}" AS activity_id, {selected} FROM "{table}" '  # noqa: S608
-            f'WHERE "{target}" IN ({marks})'
+            f'SELECT "{owner}" AS activity_id, {points} AS points, {flags} AS flags '  # noqa: S608
+            f'FROM "{table}" WHERE "{target}" IN ({marks})'
         )
         params.extend(values)
 
-    for field_name, point, codes in (
-        ("thematic_areas", "theme", list(need.themes)),
-        ("support_types", "support", list(need.support_types)),
-        ("meas", "mea", list(need.meas)),
-        ("cross_cutting_issues", "issue", list(need.issues)),
-        ("regional_offices", "region", [need.regional_office.pk]),
+    for field_name, points, flags, codes in (
+        ("thematic_areas", WEIGHT_THEME, SHARES_CORE, list(need.themes)),
+        ("support_types", WEIGHT_SUPPORT, SHARES_CORE, list(need.support_types)),
+        ("meas", WEIGHT_MEA, SHARES_CORE, list(need.meas)),
+        ("cross_cutting_issues", WEIGHT_ISSUE, 0, list(need.issues)),
+        ("regional_offices", WEIGHT_REGION, IN_REGION, [need.regional_office.pk]),
     ):
         if codes:
             relation = Activity._meta.get_field(field_name)
             part(relation.m2m_db_table(), relation.m2m_column_name(),
-                 relation.m2m_reverse_name(), codes, **{point: 1})  # fmt: skip
+                 relation.m2m_reverse_name(), codes, points, flags)  # fmt: skip
     part(ActivityCountry._meta.db_table, _column(ActivityCountry, "activity"),
-         _column(ActivityCountry, "country"), [need.country.pk], country=1)  # fmt: skip
+         _column(ActivityCountry, "country"), [need.country.pk], WEIGHT_COUNTRY,
+         IN_COUNTRY)  # fmt: skip
     return parts, params
 
 
@@ -277,24 +284,16 @@ def _shortlist(need: _Need, size: int) -> list[_Scored]:
     south_south_points = (
         f"CASE WHEN a.modality IN ({south_south}) THEN {bonus} ELSE 0 END" if bonus else "0"
     )
-    shared = f"""
-        SELECT activity_id, SUM(theme) AS themes, SUM(support) AS support,
-               SUM(mea) AS meas, SUM(issue) AS issues, MAX(country) AS in_country,
-               MAX(region) AS in_region
-        FROM ({" UNION ALL ".join(parts)}) shared
-        GROUP BY activity_id
-        HAVING SUM(theme) + SUM(support) + SUM(mea) > 0
-    """  # noqa: S608
-    points = (
-        f"p.themes * {WEIGHT_THEME} + p.support * {WEIGHT_SUPPORT} + p.meas * {WEIGHT_MEA} "
-        f"+ p.issues * {WEIGHT_ISSUE} + p.in_country * {WEIGHT_COUNTRY} "
-        f"+ p.in_region * {WEIGHT_REGION}"
-    )
     sql = f"""
-        WITH p AS MATERIALIZED (SELECT shared.*, {points.replace("p.", "shared.")} AS points
-                                FROM ({shared}) shared),
+        WITH p AS MATERIALIZED (
+            SELECT activity_id, SUM(points) AS points, SUM(flags) AS flags
+            FROM ({" UNION ALL ".join(parts)}) shared
+            GROUP BY activity_id
+            HAVING SUM(flags) %% {IN_COUNTRY} > 0
+        ),
         {_bounded_candidates("p", "points", bonus)}
-        SELECT a.id, p.points + {south_south_points} AS score, p.in_country, p.in_region,
+        SELECT a.id, p.points + {south_south_points} AS score,
+               p.flags / {IN_COUNTRY} %% {IN_COUNTRY}, p.flags / {IN_REGION},
                a.parent_id, a.title, (SELECT lowest + {bonus} FROM cut) AS sure
         FROM candidates p
         JOIN "{Activity._meta.db_table}" a ON a.id = p.activity_id
