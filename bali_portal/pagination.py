@@ -43,7 +43,7 @@ class KeysFirstPaginator(Paginator):
         return max(estimated_rows(self.object_list), first)
 
     def validate_number(self, number):
-        number = super().validate_number(number) if not self.capped else _page_number(number)
+        number = super().validate_number(number) if not self.capped else page_number(number)
         if self.capped and not self.estimated and number > max(self.num_pages, 1):
             raise EmptyPage(self.error_messages["no_results"])
         return number
@@ -65,7 +65,8 @@ class EstimatedPage(Page):
         return len(self.object_list) == self.paginator.per_page
 
 
-def _page_number(number) -> int:
+def page_number(number) -> int:
+    """A page number as asked, any number from 1 (for a list whose length is an estimate)."""
     try:
         number = int(number)
     except (TypeError, ValueError):
@@ -117,9 +118,11 @@ class KeysFirstPagination(PageNumberPagination):
 
 __all__ = [
     "EXACT_COUNT_LIMIT",
+    "EstimatedPage",
     "KeysFirstPagination",
     "KeysFirstPaginator",
     "Page",
     "estimated_rows",
+    "page_number",
     "rows_of_page",
 ]

@@ -7,7 +7,9 @@ empty, and a page has a next one while it is full."""
 
 from functools import partial
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
+
+from bali_portal.pagination import EstimatedPage, page_number
 
 
 class CountedPaginator(Paginator):
@@ -17,15 +19,7 @@ class CountedPaginator(Paginator):
         self.estimated = estimated
 
     def validate_number(self, number):
-        if not self.estimated:
-            return super().validate_number(number)
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        return number
+        return page_number(number) if self.estimated else super().validate_number(number)
 
     def page(self, number):
         if not self.estimated:
@@ -37,11 +31,6 @@ class CountedPaginator(Paginator):
 
     def _get_page(self, *args, **kwargs):
         return (EstimatedPage if self.estimated else Page)(*args, **kwargs)
-
-
-class EstimatedPage(Page):
-    def has_next(self):
-        return len(self.object_list) == self.paginator.per_page
 
 
 def counted(count: int, estimated: bool = False):
