@@ -180,26 +180,60 @@ def _keys(queryset: QuerySet, start: int, count: int) -> list:
     return list(queryset.values_list("pk", flat=True)[start : start + count])
 
 
-def listed_results(matches: QuerySet, text: str, every_key=None):
+def listed_results(matches: QuerySet, text: str, every_key=None, after: str = ""):
     """``matches`` (an activity list, filtered by ``search_activities`` for ``text``) to be read
     a page at a time, with what a row of a list shows. ``every_key``: the keys of all the
-    matches when the caller knows them (a short list)."""
+    matches when the caller knows them (a short list); ``after``: a list in title order's
+    ``next_page_token`` (the next page read from its first key on)."""
     if uses_postgres_search() and _word_terms(search_terms(text)):
         from .models import Activity
 
         return RankedResults(matches, text, Activity.objects.for_listing(), every_key)
-    return KeysFirstRows(matches.for_listing())
+    return KeysFirstRows(matches.for_listing(), after)
+
+
+def is_listed_by_title(text: str) -> bool:
+    """Whether a list searched for ``text`` is in title order (pages may go on by key)."""
+    return not (uses_postgres_search() and _word_terms(search_terms(text)))
+
+
+def next_page_token(number: int, rows: list) -> str:
+    """What the link to page ``number`` + 1 carries after a page of ``rows`` in title order:
+    the page it leads to and the key of the row it follows."""
+    return f"{number + 1}.{rows[-1].pk}" if rows else ""
 
 
 class KeysFirstRows:
     """A list in its own order (by title), a page's keys read first: from the title index
-    alone however deep the page (``bali_portal.pagination.rows_of_page``)."""
+    alone however deep the page (``bali_portal.pagination.rows_of_page``).
 
-    def __init__(self, queryset: QuerySet):
+    Reached through a next-page link (``next_page_token``), a page is read by key: from the
+    row the previous page ended with, along the index (keyset pagination), so that paging on
+    costs the same on page 3,000 as on page 2. Asked by its number alone, it is skipped to
+    along the index."""
+
+    def __init__(self, queryset: QuerySet, after: str = ""):
         self.queryset = queryset
+        self.after = after
 
     def __getitem__(self, page: slice) -> list:
-        return rows_of_page(self.queryset, page.start or 0, page.stop)
+        bottom, top = page.start or 0, page.stop
+        following = self._following(bottom, top)
+        if following is not None:
+            return rows_of_page(following, 0, top - bottom)
+        return rows_of_page(self.queryset, bottom, top)
+
+    def _following(self, bottom: int, top: int):
+        """The rows after the token's key, if the token leads to this page (else None)."""
+        number, _dot, key = self.after.partition(".")
+        if not (number.isdigit() and key.isdigit()) or (int(number) - 1) * (top - bottom) != bottom:
+            return None
+        title = self.queryset.model.objects.filter(pk=int(key)).values_list("title", flat=True)
+        title = title.first()
+        if title is None:
+            return None
+        # (title, id) > (title of the key, key), written so that the title index is used.
+        return self.queryset.filter(title__gte=title).exclude(title=title, pk__lte=int(key))
 
 
 def _word_terms(terms: list[str]) -> list[str]:

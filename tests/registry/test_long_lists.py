@@ -100,3 +100,36 @@ def test_matches_read_only_the_candidates_that_can_be_best(many, monkeypatch):
         monkeypatch.setattr(matching, "CANDIDATES_PER_RESULT", matching.EVERY_CANDIDATE // size)
         every = [(item.id, item.score) for item in matching._shortlist(need, size)]
         assert bounded == every
+
+
+def test_next_links_read_the_following_page_by_key(many, client):
+    """Paging on by the next links (keyset: from the last row's key) gives the plain ORM
+    query's rows, on the page and in the API, and the query seeks by title, not by offset."""
+    from django.test.utils import CaptureQueriesContext
+
+    plain = list(Activity.objects.published().order_by("title", "pk").values_list(
+        "identifier", flat=True))  # fmt: skip
+    seen, url = [], "/registry/"
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        seen += identifiers_on_page(html)
+        found = re.search(r'href="(\?[^"]*)" rel="next"', html)
+        url = "/registry/" + found.group(1).replace("&amp;", "&") if found else None
+        if url:
+            assert "after=" in url
+    assert seen == plain
+    assert any('"title" >=' in query["sql"] for query in queries.captured_queries)
+    assert not any("OFFSET" in query["sql"] for query in queries.captured_queries)
+    # The API, one row a page: every next link goes on from the key before it.
+    rows, url = [], "/api/v1/activities/"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("registry.api.views.ActivityViewSet.pagination_class.page_size", 7)
+        while url:
+            answer = client.get(url).json()
+            rows += [row["identifier"] for row in answer["results"]]
+            url = answer["next"]
+    assert rows == plain
+    # A token for another page is ignored: the page asked for is read by its number.
+    page = client.get("/registry/", {"page": 2, "after": "5.1"}).content.decode()
+    assert identifiers_on_page(page) == plain[20:40]
