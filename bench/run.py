@@ -24,9 +24,11 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote_plus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import paths as issue14
 from bench.client import Client
 from bench.common import (
     BENCH_DIR,
@@ -65,6 +67,19 @@ class Results:
         self.metrics = []
         self.not_available = {}
         self.notes = []
+        self.failed_sections = {}
+
+    def section(self, name, run):
+        """Run one section; a failure is reported and recorded, and the run goes on."""
+        try:
+            run()
+        except Exception as exc:  # any failure of a section: said, kept, and the run goes on
+            import traceback
+
+            detail = "".join(traceback.format_exception_only(exc)).strip()
+            self.failed_sections[name] = detail
+            print(f"  SECTION {name} FAILED: {detail}", flush=True)
+            traceback.print_exc(limit=6)
 
     def add(self, name, value, unit, budget=None, op="<=", **details):
         if value is None or budget is None:
@@ -566,7 +581,12 @@ def run_report(results, env, year, expected_requests):
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)  # fmt: skip
-    output = b""
+    # Read while it runs: a child that prints more than a pipe holds would otherwise wait
+    # for a reader forever, and so would this runner, waiting for the child.
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(
+        lambda: proc.stdout.read(65536), b"")), daemon=True)  # fmt: skip
+    reader.start()
     deadline = time.monotonic() + 900
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -578,7 +598,8 @@ def run_report(results, env, year, expected_requests):
             break
         time.sleep(0.1)
     elapsed = time.perf_counter() - started
-    output = proc.stdout.read().decode("utf-8", "replace")
+    reader.join(timeout=30)
+    output = b"".join(chunks).decode("utf-8", "replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         results.add("annual_report.seconds", None, "s", 120, error=output[-800:],
@@ -794,6 +815,9 @@ def main(argv=None):
     short_ref = sql.one(f"""
         SELECT r.reference FROM "{t['request']}" r WHERE r.regional_office_id = %s
           AND r.state = 'declined' ORDER BY r.id DESC LIMIT 1""", [office])[0]  # fmt: skip
+    open_refs = [row[0] for row in sql.all(f"""
+        SELECT reference FROM "{t['request']}" WHERE state = ANY(%s)
+        ORDER BY id DESC LIMIT 2""", [OPEN_STATES])]  # fmt: skip
     fp_country, fp_ref = sql.one(f"""
         SELECT r.country_id, r.reference FROM "{t['request']}" r
         WHERE r.state = 'in_progress' ORDER BY r.id DESC LIMIT 1""")  # fmt: skip
@@ -845,6 +869,7 @@ def main(argv=None):
             "metrics": results.metrics,
             "not_available": results.not_available,
             "notes": results.notes,
+            "failed_sections": results.failed_sections,
             "budgets_met": sum(1 for m in results.metrics if m["met"] is True),
             "budgets_missed": [m["name"] for m in results.metrics if m["met"] is False],
         }
@@ -873,14 +898,18 @@ def main(argv=None):
         staff_session.login(staff_email, BENCH_PASSWORD)
         anonymous = Client(port=port)
 
-        if want("queue"):
+        def queue_section():
             print("Regional triage queue (office ROA, open states, 50 rows)")
             latency_metric(results, "queue_api", staff, [queue_api], warmup, samples, 150,
                            (sql, list_sql(t, URGENCY_ORDER)), queue_params, 3.0)  # fmt: skip
             latency_metric(results, "queue_page", staff_session, [queue_page], warmup, samples,
                            150, (sql, queue_sql(t, URGENCY_ORDER)), queue_params, 3.0)  # fmt: skip
             save()
-        if want("detail"):
+
+        if want("queue"):
+            results.section("queue", queue_section)
+
+        def detail_section():
             print("Request detail, 20-event timeline")
             latency_metric(results, "detail_api", staff, [f"/api/v1/requests/{r}/"
                            for r in long_refs], warmup, samples, 100,
@@ -894,7 +923,11 @@ def main(argv=None):
                            [f"/requests/{r}/matches/" for r in long_refs],
                            max(1, warmup // 5), max(5, samples // 4), None)  # fmt: skip
             save()
-        if want("search"):
+
+        if want("detail"):
+            results.section("detail", detail_section)
+
+        def search_section():
             print("Registry full-text search with facets")
             latency_metric(results, "search_api", anonymous,
                            [f"/api/v1/activities/?search={q.replace(' ', '+')}" for q in searches],
@@ -910,7 +943,124 @@ def main(argv=None):
                            warmup, samples, 150, (sql, search_sql(t)),
                            {"query": tsqueries["water"]})  # fmt: skip
             save()
-        if want("counts"):
+
+        if want("search"):
+            results.section("search", search_section)
+
+        def cold_search_section():
+            print("Registry searches nobody asked before (each once, cached results emptied)")
+            forget = lambda: issue14.clear_registry_cache(redis_url)  # noqa: E731
+
+            def ask(client, path, words, size, **facets):
+                params = {
+                    "query": issue14.tsquery(words),
+                    "any": issue14.tsquery(words).replace(" & ", " | "),
+                    **facets,
+                }
+                return (client, path, issue14.search_page_sql(t, size, facets=bool(facets)),
+                        params)  # fmt: skip
+
+            issue14.measure(results, "search_api_cold", [
+                ask(anonymous, f"/api/v1/activities/?search={quote_plus(w)}", w, 50)
+                for w in issue14.COLD_API_WORDS], 250, before=forget, sql=sql)  # fmt: skip
+            issue14.measure(results, "search_page_cold", [
+                ask(anonymous, f"/registry/?search={quote_plus(w)}", w, 20)
+                for w in issue14.COLD_PAGE_WORDS], 400, before=forget, sql=sql)  # fmt: skip
+            pairs = issue14.FACET_PAIRS
+            issue14.measure(results, "search_api_cold_faceted", [
+                ask(anonymous, f"/api/v1/activities/?search={quote_plus(w)}&regional_office="
+                    f"{pairs[i % len(pairs)][0]}&thematic_area={pairs[i % len(pairs)][1]}", w,
+                    50, office=pairs[i % len(pairs)][0], theme=pairs[i % len(pairs)][1])
+                for i, w in enumerate(issue14.COLD_FACETED_WORDS)], 250, before=forget,
+                sql=sql)  # fmt: skip
+            save()
+
+        if want("cold_search"):
+            results.section("cold_search", cold_search_section)
+
+        def deep_pages_section():
+            print("Deep pages of the registry list (page and API, each page once)")
+            asks = []
+            for i, number in enumerate(issue14.DEEP_PAGES):
+                size = 20 if i % 2 == 0 else 50
+                path = (f"/registry/?page={number}" if size == 20
+                        else f"/api/v1/activities/?page={number}")  # fmt: skip
+                asks.append((anonymous, path, issue14.deep_page_sql(t, size),
+                             {"offset": (number - 1) * size}))  # fmt: skip
+            issue14.measure(
+                results,
+                "registry_deep_page",
+                asks,
+                300,
+                before=lambda: issue14.clear_registry_cache(redis_url),
+                sql=sql,
+            )
+            save()
+
+        if want("deep_pages"):
+            results.section("deep_pages", deep_pages_section)
+
+        def queues_section():
+            print("The queue API of every regional office and every division")
+            offices = [row[0] for row in sql.all(f'SELECT code FROM "{t["office"]}" ORDER BY 1')]
+            divisions = [row[0] for row in sql.all(
+                f'SELECT code FROM "{t["division"]}" ORDER BY 1')]  # fmt: skip
+            rounds = max(1, samples // 25)  # 8 rounds of every queue at large (48 each)
+
+            def staff_of(code):
+                client = Client(port=port)
+                client.obtain_token(f"staff1.{code.lower()}@bench.example", BENCH_PASSWORD)
+                return client
+
+            params = {"states": OPEN_STATES, "clocked": CLOCKED, "open": OPEN_STATES}
+            issue14.measure(results, "queue_api_every_office", [
+                (staff_of(code), queue_api, list_sql(t, URGENCY_ORDER), {**params, "office": code})
+                for code in offices], 150, sql=sql, repeat=rounds, warmup=1)  # fmt: skip
+            issue14.measure(results, "queue_api_every_division", [
+                (staff_of(code), queue_api, issue14.division_queue_sql(t, URGENCY_ORDER),
+                 {**params, "division": code})
+                for code in divisions], 150, sql=sql, repeat=rounds, warmup=1)  # fmt: skip
+            save()
+
+        if want("queues"):
+            results.section("queues", queues_section)
+
+        def matches_section():
+            print("Matches of open requests (API)")
+            open_requests = sql.all(f"""
+                SELECT DISTINCT ON (regional_office_id, state) id, reference, regional_office_id
+                FROM "{t['request']}" WHERE state = ANY(%s)
+                ORDER BY regional_office_id, state, id DESC""", [OPEN_STATES])  # fmt: skip
+            coordinator = Client(port=port)
+            coordinator.obtain_token("coordinator1@bench.example", BENCH_PASSWORD)
+            issue14.measure(results, "matches_api", [
+                (coordinator, f"/api/v1/requests/{reference}/matches/", issue14.matches_sql(t),
+                 {"request": request_id, "office": office})
+                for request_id, reference, office in open_requests[:30]], 300, sql=sql,
+                warmup=1)  # fmt: skip
+            save()
+
+        if want("matches"):
+            results.section("matches", matches_section)
+
+        def request_search_section():
+            print("The coordinator's text search over requests (each words once)")
+            coordinator = Client(port=port)
+            coordinator.obtain_token("coordinator1@bench.example", BENCH_PASSWORD)
+            references = [row[0] for row in sql.all(f"""
+                SELECT reference FROM "{t['request']}" WHERE state <> 'draft'
+                ORDER BY md5(reference) LIMIT 6""")]  # fmt: skip
+            words = issue14.REQUEST_WORDS + references + [ref[:8] for ref in references[:3]]
+            issue14.measure(results, "request_search", [
+                (coordinator, f"/api/v1/requests/?search={quote_plus(w)}",
+                 issue14.request_search_sql(t, sql, w), issue14.request_patterns(w))
+                for w in words], 300, sql=sql)  # fmt: skip
+            save()
+
+        if want("request_search"):
+            results.section("request_search", request_search_section)
+
+        def counts_section():
             print("Query counts (in-process, Django test client)")
             spec = {
                 "queue_api": {"user": staff_email, "paths": [queue_api,
@@ -929,10 +1079,24 @@ def main(argv=None):
                                "/api/v1/activities/?search=mercury+minamata"]},
                 "search_page": {"user": staff_email, "paths": ["/registry/?search=water",
                                 "/registry/?search=mercury+minamata"]},
+                # Issue 14's paths: a division's queue, the coordinator's search (two long
+                # results), a deep registry page, the matches of two open requests.
+                "division_queue_api": {"user": "staff1.depi@bench.example", "paths": [
+                    queue_api, "/api/v1/requests/?state=routed&ordering=urgency"]},
+                "request_search_api": {"user": "coordinator1@bench.example", "paths": [
+                    "/api/v1/requests/?search=water", "/api/v1/requests/?search=coral+reef"]},
+                "registry_deep_page": {"user": staff_email, "paths": [
+                    "/registry/?page=3", "/registry/?page=3000"]},
+                "matches_api": {"user": "coordinator1@bench.example", "paths": [
+                    f"/api/v1/requests/{ref}/matches/" for ref in open_refs[:2]]},
             }  # fmt: skip
             query_counts(results, env, spec)
             save()
-        if want("weight"):
+
+        if want("counts"):
+            results.section("counts", counts_section)
+
+        def weight_section():
             print("Page weight of the focal point's pages")
             page_weight(
                 results,
@@ -940,11 +1104,19 @@ def main(argv=None):
                 f"fp1.{fp_country.lower()}@bench.example",
                 {"request_form": "/requests/new/", "request_page": f"/requests/{fp_ref}/"},
             )
-        if want("export"):
+
+        if want("weight"):
+            results.section("weight", weight_section)
+
+        def export_section():
             print("CSV export of the registry")
             run_export(results, server, port, sql, t, EXPORT_SECONDS[args.scale])
             save()
-        if want("submissions"):
+
+        if want("export"):
+            results.section("export", export_section)
+
+        def submissions_section():
             print("Submissions through the API, 8 concurrent clients")
             # Focal points of countries the plan serves (others are refused at submission).
             focal = [row[0] for row in sql.all(f"""
@@ -953,9 +1125,13 @@ def main(argv=None):
                 WHERE u.role = 'focal_point' AND c.economy <> 'developed'
                 GROUP BY u.country_id ORDER BY u.country_id LIMIT 8""")]  # fmt: skip
             run_submissions(results, port, focal, SUBMIT_SECONDS[args.scale], sql, t)
+
+        if want("submissions"):
+            results.section("submissions", submissions_section)
     finally:
         server.stop()
-    if want("report"):
+
+    def report_section():
         print(f"Annual report for {report_year} ({report_count:,} requests submitted that year)")
         run_report(results, env, report_year, report_count)
         stats = report_sql(sql, t, report_year)
@@ -965,10 +1141,14 @@ def main(argv=None):
             "ms",
             note="raw SQL of the year's counts and handling times (the practical limit)",
         )
+
+    if want("report"):
+        results.section("report", report_section)
     _flush_redis(redis_url)
     summary = save()
     print(f"\n{summary['budgets_met']} budgets met; missed: {summary['budgets_missed'] or 'none'};"
-          f" not available: {sorted(results.not_available) or 'none'}")  # fmt: skip
+          f" not available: {sorted(results.not_available) or 'none'}"
+          f"; failed sections: {sorted(results.failed_sections) or 'none'}")  # fmt: skip
     print(f"Wrote {out}")
     return 0
 

@@ -214,38 +214,45 @@ def _column(model, field_name: str) -> str:
     return model._meta.get_field(field_name).column
 
 
+# What a part's row says besides its points, added up per activity in one sum: shared core
+# codes (themes, types of support, agreements) count in units, the country in thousands, the
+# region in millions (a request has far fewer than a thousand codes). Two sums per activity
+# instead of one per kind of code: the grouping is most of a shortlist's work.
+SHARES_CORE, IN_COUNTRY, IN_REGION = 1, 1_000, 1_000_000
+
+
 def _activity_parts(need: _Need) -> tuple[list[str], list]:
-    """One ``SELECT activity, points...`` per kind of code an activity can share with the need.
+    """One ``SELECT activity_id, points, flags`` per kind of code an activity can share with
+    the need (``flags``: see ``SHARES_CORE``).
 
     Each part reads one indexed table for the need's few codes, so the work follows how many
     activities share something with the request, never the whole registry.
     """
-    columns = ("theme", "support", "mea", "issue", "country", "region")
     parts, params = [], []
 
-    def part(table, owner, target, values, **points):
-        selected = ", ".join(f"{points.get(name, 0)} AS {name}" for name in columns)
+    def part(table, owner, target, values, points, flags):
         marks = ", ".join(["%s"] * len(values))
         # Table and column names come from the models, points are integers; values are bound.
         parts.append(
-            f'SELECT "{owner}" AS activity_id, {selected} FROM "{table}" '  # noqa: S608
-            f'WHERE "{target}" IN ({marks})'
+            f'SELECT "{owner}" AS activity_id, {points} AS points, {flags} AS flags '  # noqa: S608
+            f'FROM "{table}" WHERE "{target}" IN ({marks})'
         )
         params.extend(values)
 
-    for field_name, point, codes in (
-        ("thematic_areas", "theme", list(need.themes)),
-        ("support_types", "support", list(need.support_types)),
-        ("meas", "mea", list(need.meas)),
-        ("cross_cutting_issues", "issue", list(need.issues)),
-        ("regional_offices", "region", [need.regional_office.pk]),
+    for field_name, points, flags, codes in (
+        ("thematic_areas", WEIGHT_THEME, SHARES_CORE, list(need.themes)),
+        ("support_types", WEIGHT_SUPPORT, SHARES_CORE, list(need.support_types)),
+        ("meas", WEIGHT_MEA, SHARES_CORE, list(need.meas)),
+        ("cross_cutting_issues", WEIGHT_ISSUE, 0, list(need.issues)),
+        ("regional_offices", WEIGHT_REGION, IN_REGION, [need.regional_office.pk]),
     ):
         if codes:
             relation = Activity._meta.get_field(field_name)
             part(relation.m2m_db_table(), relation.m2m_column_name(),
-                 relation.m2m_reverse_name(), codes, **{point: 1})  # fmt: skip
+                 relation.m2m_reverse_name(), codes, points, flags)  # fmt: skip
     part(ActivityCountry._meta.db_table, _column(ActivityCountry, "activity"),
-         _column(ActivityCountry, "country"), [need.country.pk], country=1)  # fmt: skip
+         _column(ActivityCountry, "country"), [need.country.pk], WEIGHT_COUNTRY,
+         IN_COUNTRY)  # fmt: skip
     return parts, params
 
 
@@ -268,30 +275,28 @@ def _shortlist(need: _Need, size: int) -> list[_Scored]:
     """The ``size`` published activities scoring best on shared codes, country and region.
 
     One grouped query: the parts are added up per activity, and only activities sharing a
-    theme, a type of support or an agreement are ranked.
+    theme, a type of support or an agreement are ranked. Only the best candidates by those
+    points are read from the activities' table (``_bounded_candidates``): the points of a
+    broad theme and region were shared by tens of thousands, each read to be ranked.
     """
     parts, params = _activity_parts(need)
     south_south = ", ".join(f"'{modality}'" for modality in sorted(SOUTH_SOUTH_MODALITIES))
+    bonus = WEIGHT_SOUTH_SOUTH if need.south_south else 0
     south_south_points = (
-        f"CASE WHEN a.modality IN ({south_south}) THEN {WEIGHT_SOUTH_SOUTH} ELSE 0 END"
-        if need.south_south
-        else "0"
+        f"CASE WHEN a.modality IN ({south_south}) THEN {bonus} ELSE 0 END" if bonus else "0"
     )
     sql = f"""
-        SELECT a.id,
-               p.themes * {WEIGHT_THEME} + p.support * {WEIGHT_SUPPORT}
-               + p.meas * {WEIGHT_MEA} + p.issues * {WEIGHT_ISSUE}
-               + p.in_country * {WEIGHT_COUNTRY} + p.in_region * {WEIGHT_REGION}
-               + {south_south_points} AS score,
-               p.in_country, p.in_region, a.parent_id, a.title
-        FROM (
-            SELECT activity_id, SUM(theme) AS themes, SUM(support) AS support,
-                   SUM(mea) AS meas, SUM(issue) AS issues, MAX(country) AS in_country,
-                   MAX(region) AS in_region
+        WITH p AS MATERIALIZED (
+            SELECT activity_id, SUM(points) AS points, SUM(flags) AS flags
             FROM ({" UNION ALL ".join(parts)}) shared
             GROUP BY activity_id
-            HAVING SUM(theme) + SUM(support) + SUM(mea) > 0
-        ) p
+            HAVING SUM(flags) %% {IN_COUNTRY} > 0
+        ),
+        {_bounded_candidates("p", "points", bonus)}
+        SELECT a.id, p.points + {south_south_points} AS score,
+               p.flags / {IN_COUNTRY} %% {IN_COUNTRY}, p.flags / {IN_REGION},
+               a.parent_id, a.title, (SELECT lowest + {bonus} FROM cut) AS sure
+        FROM candidates p
         JOIN "{Activity._meta.db_table}" a ON a.id = p.activity_id
         WHERE a.is_published AND a.status <> %s
         ORDER BY score DESC, a.parent_id IS NOT NULL, a.parent_id, a.title, a.id
@@ -300,14 +305,47 @@ def _shortlist(need: _Need, size: int) -> list[_Scored]:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Hundreds of thousands of shared codes are added up: in memory, not on disk, and
-            # without compiling the plan (JIT costs more than it saves at this size).
+            # without compiling the plan (JIT costs more than it saves at this size), nor
+            # splitting it among workers (on a busy server the merge waits for them).
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, [*params, ActivityStatus.CANCELLED, size])
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        kept = size * CANDIDATES_PER_RESULT
+        cursor.execute(sql, [*params, kept, ActivityStatus.CANCELLED, size])
+        rows = cursor.fetchall()
+        sure = rows[0][6] if rows else None
+        if sure is not None and sum(1 for row in rows if row[1] >= sure) < len(rows):
+            # Too many of the best by points were unpublished or cancelled: a row of the
+            # result might be beaten by one left out. Rank them all.
+            cursor.execute(sql, [*params, EVERY_CANDIDATE, ActivityStatus.CANCELLED, size])
+            rows = cursor.fetchall()
         return [
-            _Scored(row[0], int(row[1]), bool(row[2]), bool(row[3]), row[4], row[5])
-            for row in cursor.fetchall()
+            _Scored(row[0], int(row[1]), bool(row[2]), bool(row[3]), row[4], row[5]) for row in rows
         ]
+
+
+# How many candidates per wanted result are kept by their points before the records are read
+# (an unpublished or cancelled one is dropped after: twice as many as wanted leaves room).
+CANDIDATES_PER_RESULT = 2
+EVERY_CANDIDATE = 2**62  # an offset past any table: no cut, every candidate is ranked
+
+
+def _bounded_candidates(scored: str, points: str, bonus: int) -> str:
+    """A ``candidates`` CTE: the rows of ``scored`` that can still be among the best.
+
+    With k = the first parameter, a row whose ``points`` are below the (k+1)-th best's
+    minus ``bonus`` (the most a row's own record can add, e.g. South-South fit) scores less
+    than k rows do, so it cannot be among the best k: only the others are kept. The k rows
+    are best by points, published or not; ``CANDIDATES_PER_RESULT`` leaves room for those
+    dropped after. Any source of candidates scored by points (activities, offers...) can
+    use it.
+    """
+    return f"""
+        cut AS (SELECT {points} - {bonus} AS lowest FROM {scored}
+                ORDER BY {points} DESC LIMIT 1 OFFSET %s),
+        candidates AS (SELECT * FROM {scored}
+                       WHERE {points} >= COALESCE((SELECT lowest FROM cut), 0))
+    """  # noqa: S608
 
 
 def _words_found(need: _Need, ids: list[int]) -> dict[int, list[str]]:

@@ -537,7 +537,11 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["status"], name="activity_status"),
             models.Index(fields=["modality"], name="activity_modality"),
-            models.Index(fields=["is_published", "title"], name="activity_published_title"),
+            # Lists in title order, published or not: a page's keys are read from this index
+            # alone, however deep the page (issue 14; it replaces (is_published, title)).
+            models.Index(
+                fields=["title", "id"], include=["is_published"], name="activity_title_order"
+            ),
             # Created on PostgreSQL only (migration 0004); SQLite searches the plain document.
             GinIndex(fields=["search_vector"], name="activity_search_vector"),
             # Finds the matches whose title names a query word: the first results (0006).

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _lazy
 
 from bali_portal.accounts.models import Role
+from bali_portal.pagination import estimated_rows
 
 from . import freshness
 from .models import (
@@ -158,12 +159,23 @@ FACET_LIMIT = 15
 FACETS_SHOWN_WHOLE = ("modality", "division", "status")
 
 
+# Up to this many matches a list is counted exactly. A longer one (a broad word matches half
+# the registry) is counted on its first EXACT_COUNT_LIMIT + 1 matches: its total is
+# PostgreSQL's estimate of the matches and each facet count that sample's count scaled to it,
+# shown as estimates ("about"). Counting every match cost seconds per first search (issue 14).
+EXACT_COUNT_LIMIT = 500
+
+
 @dataclass
 class SearchSummary:
-    """How many activities a filtered list has, and its facets."""
+    """How many activities a filtered list has, and its facets; ``estimated`` when the
+    numbers are estimates (more than ``EXACT_COUNT_LIMIT`` matches)."""
 
     total: int
     facets: list[Facet]
+    estimated: bool = False
+    # The keys of every match when the list is short (not estimated), else None.
+    keys: list[int] | None = None
 
 
 def activity_facets(queryset: QuerySet[Activity]) -> list[Facet]:
@@ -172,20 +184,49 @@ def activity_facets(queryset: QuerySet[Activity]) -> list[Facet]:
 
 
 def activity_summary(queryset: QuerySet[Activity]) -> SearchSummary:
-    """The count and the facets of a filtered list, from one statement over the matched set.
+    """The count and the facets of a filtered list: exact up to ``EXACT_COUNT_LIMIT`` matches,
+    estimated beyond, in a bounded number of rows read whatever the list's length.
 
-    The counts are cached per statement (the list's filters and scope are in it) and registry
-    version (``registry.freshness``): a broad full-text query matches a large share of the
-    registry, and counting it again for each page of results would cost the most of each page.
+    They are also cached per statement (the list's filters and scope are in it) and registry
+    version (``registry.freshness``), so that the next pages of a list agree with the first.
     """
-    matched = _matched(queryset)
     try:
-        groups = freshness.cached_for_version(
-            "summary", matched, lambda: _facet_groups(*matched.query.sql_with_params())
+        groups, estimated, keys = freshness.cached_for_version(
+            "counts", _matched(queryset), lambda: _counted_groups(queryset)
         )
     except EmptyResultSet:  # a queryset.none(): nothing to count
-        groups = []
-    return _summary(groups)
+        groups, estimated, keys = [], False, []
+    summary = _summary(groups, estimated)
+    summary.keys = keys
+    return summary
+
+
+def _counted_groups(queryset: QuerySet[Activity]) -> tuple[list[tuple], bool, list | None]:
+    """(facet rows, estimated, every key or None): see ``_facet_groups`` for the rows."""
+    if connection.vendor != "postgresql":
+        # The embedded database holds a demonstration registry: count it all.
+        return _facet_groups(*_matched(queryset).query.sql_with_params()), False, None
+    # The first matches PostgreSQL finds, in whatever order is cheapest: one more than the
+    # limit says whether the list is longer than that.
+    first = list(queryset.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1])
+    sample = Activity.objects.filter(pk__in=first)
+    groups = _facet_groups(*_matched(sample).query.sql_with_params())
+    if len(first) <= EXACT_COUNT_LIMIT:
+        return groups, False, first
+    total = max(estimated_rows(queryset), len(first))
+    return [_scaled(row, total / len(first)) for row in groups], True, None
+
+
+def _scaled(row: tuple, factor: float) -> tuple:
+    """A facet row of the sample, its count scaled to the list and rounded to two significant
+    digits (it is an estimate); a value the sample holds keeps a count of at least 1."""
+    *head, count = row
+    return (*head, max(1, _two_digits(count * factor)))
+
+
+def _two_digits(number: float) -> int:
+    exponent = max(len(str(int(number))) - 2, 0)
+    return int(round(number, -exponent))
 
 
 def _matched(queryset: QuerySet[Activity]) -> QuerySet:
@@ -277,7 +318,7 @@ FACET_ORDER = (
 )
 
 
-def _summary(groups: list[tuple]) -> SearchSummary:
+def _summary(groups: list[tuple], estimated: bool = False) -> SearchSummary:
     """Labels in the reader's language (the cache holds both names)."""
     choice_labels = {"modality": dict(Modality.choices), "status": dict(ActivityStatus.choices)}
     total = 0
@@ -296,6 +337,7 @@ def _summary(groups: list[tuple]) -> SearchSummary:
     return SearchSummary(
         total=total,
         facets=[Facet(name, str(label), items[name]) for name, label in FACET_ORDER],
+        estimated=estimated,
     )
 
 

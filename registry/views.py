@@ -39,7 +39,7 @@ from .importing import import_csv
 from .models import Activity, Division, PartnerRole
 from .pagination import CountedPaginator
 from .records import COLUMN_HELP, COLUMNS, READ_ONLY_COLUMNS
-from .search import listed_results
+from .search import is_listed_by_title, listed_results, next_page_token
 
 PAGE_SIZE = 20
 SEARCH_FIELDS = (
@@ -97,9 +97,12 @@ def activity_list(request):
     activities = filterset.qs if _understood(filterset) else filterset.queryset.none()
     summary = selectors.activity_summary(activities)
     facets = _facet_links(summary.facets, request.GET)
-    rows = listed_results(activities, _search_text(filterset))
-    paginator = CountedPaginator(rows, PAGE_SIZE, count=summary.total)
+    text = _search_text(filterset)
+    rows = listed_results(activities, text, summary.keys, request.GET.get("after", ""))
+    paginator = CountedPaginator(rows, PAGE_SIZE, count=summary.total, estimated=summary.estimated)
     page = paginator.get_page(request.GET.get("page"))
+    # In title order, the next page's link carries the key it goes on from (keyset).
+    after = next_page_token(page.number, page.object_list) if is_listed_by_title(text) else None
     query = _query_without(request.GET)
     return render(
         request,
@@ -108,7 +111,10 @@ def activity_list(request):
             "filterset": filterset,
             "form_fields": [filterset.form[name] for name in SEARCH_FIELDS],
             "page_obj": page,
+            "next_after": after,
             "facets": facets,
+            "estimated": summary.estimated,
+            "exact_count_limit": selectors.EXACT_COUNT_LIMIT,
             "query": query,
             "export_formats": FORMATS,
             "can_create": selectors.can_create_activities(request.user),

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -21,7 +22,7 @@ from bali_portal.accounts.models import Role, User
 from registry.models import Country, Division, Forum, RegionalOffice, SupportType, ThematicArea
 
 from . import sla
-from .models import Request, Requester
+from .models import Request, Requester, searched_text
 from .workflow import State
 
 
@@ -214,10 +215,10 @@ class RequestFilterSet(filters.FilterSet):
         )
 
     def filter_search(self, queryset, name, value):
+        # Each word in the reference, the title or the description, in any case: one
+        # condition on the three joined (``models.searched_text``), which PostgreSQL answers
+        # from its trigram index instead of reading every request.
+        queryset = queryset.alias(searched_text=searched_text())
         for term in value.split():
-            queryset = queryset.filter(
-                Q(reference__icontains=term)
-                | Q(title__icontains=term)
-                | Q(description__icontains=term)
-            )
+            queryset = queryset.filter(searched_text__contains=Upper(Value(term)))
         return queryset

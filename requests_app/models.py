@@ -1,16 +1,18 @@
 """Technical-support and capacity-building requests and their immutable history."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bali_portal import bounds
 from bali_portal.db import first_row
 
-from .workflow import ACTIONS, State
+from .workflow import ACTIONS, OPEN_STATES, State
 
 
 class Scope(models.TextChoices):
@@ -52,6 +54,17 @@ BOUNDED_FIELDS = {
     "institutions_supported": bounds.INSTITUTIONS,
     "cost_usd": bounds.USD,
 }
+
+
+def searched_text():
+    """What the coordinator's search looks into: reference, title and description, one
+    upper-cased text (a space between, which no searched word contains). Indexed with
+    trigrams on PostgreSQL (``request_text_trigrams``), so that a word found in few requests
+    is found without reading all of them."""
+    text = Concat(
+        "reference", Value(" "), "title", Value(" "), "description", output_field=TextField()
+    )
+    return Upper(text)
 
 
 class Request(models.Model):
@@ -300,8 +313,22 @@ class Request(models.Model):
             models.Index(
                 fields=["lead_division", "state", "due_at"], name="request_division_queue"
             ),
+            # The open requests alone (a few percent of all), with what a queue filters and
+            # orders by: a division's queue, lead or supporting, is an index-only scan of them
+            # instead of a scan of every request in an open state (issue 14).
+            models.Index(
+                fields=["id"],
+                include=["state", "lead_division", "due_at", "submitted_at"],
+                condition=Q(state__in=sorted(OPEN_STATES)),
+                name="request_open_queue",
+            ),
             models.Index(fields=["country", "state"], name="request_country_state"),
             models.Index(fields=["submitted_at"], name="request_submitted_at"),
+            # Every non-draft request newest first (the coordinator's list and search): walked
+            # until a page is full, instead of sorting every match (issue 14).
+            models.Index(fields=["-created_at", "-id"], name="request_newest"),
+            # PostgreSQL only (migration 0009): SQLite searches the text as it is.
+            GinIndex(OpClass(searched_text(), name="gin_trgm_ops"), name="request_text_trigrams"),
             # The annual report's figures of a year's completed requests.
             models.Index(fields=["completed_at"], name="request_completed_at"),
         ]

@@ -269,7 +269,9 @@ def request_list(request):
     visible = selectors.requests_visible_to(user).select_related(*selectors.LIST_RELATED)
     filterset = RequestFilterSet(request.GET or None, visible, request=request)
     requests = filterset.qs.order_by("-created_at", "-pk")
-    page = KeysFirstPaginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    searched = bool(request.GET.get("search", "").strip())  # counted up to a limit
+    paginator = KeysFirstPaginator(requests, PAGE_SIZE, capped=searched)
+    page = paginator.get_page(request.GET.get("page"))
     shown = FOCAL_POINT_FILTERS if user.role in FILING_ROLES else STAFF_FILTERS
     now = timezone.now()
     rows = [{"request": item, **_whereabouts(item, now)} for item in page.object_list]

@@ -92,7 +92,9 @@ def queue(request):
         return _bulk(request, base, now)
 
     filterset = _filterset(request, base)
-    page = KeysFirstPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    searched = bool(request.GET.get("search", "").strip())  # counted up to a limit
+    paginator = KeysFirstPaginator(filterset.qs, PAGE_SIZE, capped=searched)
+    page = paginator.get_page(request.GET.get("page"))
     listed = selectors.attach_reference_lists(page.object_list, selectors.QUEUE_LISTS)
     rows = [QueueRow(item, now) for item in listed]
     query = request.GET.copy()

@@ -11,6 +11,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from designations.access import RoleInForce
@@ -26,7 +27,7 @@ from ..filters import (
 )
 from ..matching import matches_for
 from ..pagination import counted
-from ..search import listed_results
+from ..search import is_listed_by_title, listed_results, next_page_token
 from .serializers import (
     ActivityDetailSerializer,
     ActivityListSerializer,
@@ -75,10 +76,18 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
         """The page of results, with facet counts of the whole filtered list."""
         queryset = self.filter_queryset(self.get_queryset())
         summary = selectors.activity_summary(queryset)
-        self.paginator.django_paginator_class = counted(summary.total)
-        page = self.paginate_queryset(listed_results(queryset, self._search_text()))
+        self.paginator.django_paginator_class = counted(summary.total, summary.estimated)
+        text = self._search_text()
+        after = request.query_params.get("after", "")
+        page = self.paginate_queryset(listed_results(queryset, text, summary.keys, after))
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if response.data.get("next") and is_listed_by_title(text):
+            # In title order, the next page is read on from this page's last key (keyset).
+            token = next_page_token(self.paginator.page.number, page)
+            response.data["next"] = replace_query_param(response.data["next"], "after", token)
         response.data["facets"] = _facets_json(summary.facets)
+        # More than selectors.EXACT_COUNT_LIMIT matches: the count and facets are estimates.
+        response.data["count_is_estimate"] = summary.estimated
         return response
 
 

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 URLS = [
     "/registry/",
+    "/registry/?page=2",
     "/registry/?search=water+activity&thematic_area=T04",
     "/registry/?country=KEN&status=ongoing&modality=south_south&year=2020",
     "/api/v1/activities/",

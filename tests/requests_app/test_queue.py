@@ -428,6 +428,9 @@ def populate(cast, size: int) -> None:
         )
 
 
+OPEN = "submitted,under_review,info_requested,routed,in_progress"
+
+
 def count_queries(do) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = do()
@@ -463,6 +466,10 @@ def test_queue_pages_run_a_fixed_number_of_queries(cast, client_for, who, url):
         ("lead_division", "division=DEPI"),
         ("supporting_division", "ordering=urgency"),
         ("coordinator", "state=routed"),
+        # The division's queue of open requests, lead and supporting (issue 14).
+        ("lead_division", f"state={OPEN}&ordering=urgency"),
+        ("supporting_division", f"state={OPEN}&ordering=urgency"),
+        ("coordinator", "search=need+number"),
     ],
 )
 def test_queue_queries_of_the_api_are_flat(cast, api_for, who, query):
