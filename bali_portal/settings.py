@@ -101,18 +101,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by PostgreSQL, so that the statements of bali_portal.db can be
     # prepared there (only those: prepare_threshold stays Django's None for the ORM's).
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
+    # An unreachable server is known within 5 seconds (a 503, bali_portal.unavailable)
+    # rather than after the operating system's connect timeout.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "connect_timeout": 5}
+    # A kept connection that the server closed (a restart, a failover, an administrator's
+    # pg_terminate_backend) is replaced before a request uses it, instead of failing it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ------------------------------------------------------------------
+# Redis is optional for every request: the cache answers "not cached" while Redis is down
+# (bali_portal.cache) and a task that cannot be published is left to the outbox or the lease
+# (bali_portal.broker). The timeouts keep a Redis that stopped answering from holding a request.
 REDIS_URL = env_str("REDIS_URL") or None
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "bali_portal.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "bali_portal.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL
+# No result backend: nothing reads a task's result (the outbox and the report runs are the
+# record), and Redis's backend retried for 19 s before a publish while Redis was down.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the embedded default runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -123,16 +140,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A publish gives up within about two seconds; what it was for is kept in the database.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message a killed worker held goes back to the queue after this; report runs and the
+    # outbox do not wait for it (their leases and claims say when the holder is gone).
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "daily-sla-digest": {
         "task": "requests_app.tasks.send_overdue_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Each sweep is one indexed query when nothing is owed. Workers also sweep whenever they
+    # (re)connect to the broker (bali_portal.celery), so a backlog never waits for this.
     "notification-outbox-sweep": {
         "task": "requests_app.tasks.send_pending_notifications",
-        "schedule": crontab(minute="*/10"),
+        "schedule": 60,
+    },
+    "report-run-leases": {
+        "task": "reporting.tasks.retry_abandoned_runs",
+        "schedule": 30,
     },
     "annual-report-each-january": {
         "task": "reporting.tasks.start_annual_report_for_past_year",
@@ -199,8 +235,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, marking a notice sent just before the end of its data
+    # (bali_portal.mail): a notice is handed to the mail server once.
+    EMAIL_BACKEND = "bali_portal.mail.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    # A mail server that stops answering fails the sending (retried later) instead of holding
+    # the worker for ever.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)

@@ -29,20 +29,33 @@ def _fresh_cache():
     notifications.forget_own_sweep()
 
 
+def run_tasks_eagerly(eager: bool) -> None:
+    """Have the portal's tasks run in-process (``True``) or go to the broker (``False``).
+
+    Celery 5.6 looks a setting up under its Django name (``CELERY_TASK_ALWAYS_EAGER``) before
+    its own, so a change must be made under both.
+    """
+    from bali_portal.celery import app
+
+    app.conf.update(task_always_eager=eager, CELERY_TASK_ALWAYS_EAGER=eager)
+
+
 @pytest.fixture(autouse=True)
 def celery_mode(request, settings):
     """Tasks run in-process unless a test is marked ``celery_worker`` (then: real broker)."""
+    from bali_portal import broker
     from bali_portal.celery import app
 
     original = app.conf.task_always_eager
+    broker.forget_outage()
     if request.node.get_closest_marker("celery_worker"):
         if not settings.REDIS_URL:
             pytest.skip("needs a real broker: set REDIS_URL (CI's PostgreSQL run does)")
-        app.conf.task_always_eager = False
+        run_tasks_eagerly(False)
     else:
-        app.conf.task_always_eager = True
+        run_tasks_eagerly(True)
     yield
-    app.conf.task_always_eager = original
+    run_tasks_eagerly(original)
 
 
 class WorkerProcess:

@@ -110,15 +110,21 @@ def test_embedded_default_is_sqlite_eager_tasks_and_console_mail():
     assert "console" in email
 
 
-def test_redis_url_gives_a_real_broker_and_result_backend():
-    broker, backend, eager = print_settings(
+def test_redis_url_gives_a_real_broker_and_no_result_backend():
+    broker, backend, eager, health_checks = print_settings(
         "CELERY_BROKER_URL",
         "CELERY_RESULT_BACKEND",
         "CELERY_TASK_ALWAYS_EAGER",
+        "DATABASES['default']['CONN_HEALTH_CHECKS']",
         REDIS_URL="redis://127.0.0.1:6379/3",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/bali",
     )
-    assert broker == backend == "'redis://127.0.0.1:6379/3'"
+    assert broker == "'redis://127.0.0.1:6379/3'"
+    # Nothing reads task results; a result backend only made publishing wait for Redis.
+    assert backend == "None"
     assert eager == "False"
+    # A kept connection the server closed is replaced before a request uses it.
+    assert health_checks == "True"
 
 
 def test_database_url_selects_postgresql():
