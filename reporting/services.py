@@ -12,6 +12,14 @@ worker, and that worker
 - writes each file under a temporary name, and renames the three into place only in the final
   transaction, under the row lock; file names are fixed per run, so a retry overwrites and a
   run never has two sets of files, and the leftovers of a killed attempt are removed.
+
+A worker killed with the whole machine leaves its message with the broker for an hour (the
+visibility timeout). The run does not wait for it: it holds a *lease*, set when it is queued
+(the time by which a worker must have started it) and renewed at every step of the work; beat
+runs ``retry_abandoned_runs`` every 30 seconds, which queues again a run whose lease expired,
+once (a conditional update under the row lock), and a run produced from the command line takes
+the same lease. So a killed run is retried within two minutes, and a run whose publish failed
+(the broker was down) is published again instead of staying "queued".
 """
 
 import logging
@@ -19,7 +27,7 @@ import os
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -27,9 +35,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from bali_portal.broker import publish
 
 from . import aggregation, document
 from .models import FILE_KINDS, FIRST_YEAR, ReportRun
@@ -46,6 +56,8 @@ PDF_DONE = 98
 # The namespace of the run locks among PostgreSQL advisory locks ("BALI").
 LOCK_NAMESPACE = 0x42414C49
 PARTIAL_SUFFIX = ".part"
+# A run interrupted this many times (killed workers, failed attempts) is failed for good.
+MAX_ATTEMPTS = 4
 
 
 class ReportError(Exception):
@@ -87,19 +99,19 @@ def validate_run_input(*, year, language) -> tuple[int, str]:
     return year, language
 
 
+def lease_end(*, after: float = 0):
+    """When a lease taken now ends (``after`` seconds more, e.g. a retry's countdown)."""
+    seconds = getattr(settings, "REPORTING_LEASE_SECONDS", 60)
+    return timezone.now() + timedelta(seconds=seconds + after)
+
+
 def _enqueue(run_id: int) -> None:
     from .tasks import generate_annual_report
 
-    try:
-        generate_annual_report.delay(run_id)
-    except BrokerUnavailable as error:
-        # The run is committed; say why nothing happens rather than leave it queued forever.
-        logger.exception("Could not enqueue report run %s", run_id)
-        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
-            status=ReportRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error=f"The task queue could not be reached: {error}",
-        )
+    # Returns at once, or within two seconds, whatever the broker does. A run it could not
+    # publish stays queued, and its lease has it published again (retry_abandoned_runs).
+    if not publish(generate_annual_report, run_id):
+        logger.warning("Report run %s waits for the broker; its lease will queue it again", run_id)
 
 
 @transaction.atomic
@@ -109,7 +121,11 @@ def start_report_run(*, actor, year, language=None) -> ReportRun:
         raise PermissionDenied(_("Only the BSP coordinator can start an annual report."))
     year, language = validate_run_input(year=year, language=language)
     run = ReportRun.objects.create(
-        year=year, language=language, requested_by=actor, origin=ReportRun.Origin.PERSON
+        year=year,
+        language=language,
+        requested_by=actor,
+        origin=ReportRun.Origin.PERSON,
+        lease_expires_at=lease_end(),
     )
     transaction.on_commit(partial(_enqueue, run.pk))
     return run
@@ -121,7 +137,10 @@ def start_scheduled_run(*, year: int, language: str | None = None) -> tuple[Repo
     try:
         with transaction.atomic():
             run, created = ReportRun.objects.get_or_create(
-                year=year, language=language, origin=ReportRun.Origin.SCHEDULE
+                year=year,
+                language=language,
+                origin=ReportRun.Origin.SCHEDULE,
+                defaults={"lease_expires_at": lease_end()},
             )
             if created:
                 transaction.on_commit(partial(_enqueue, run.pk))
@@ -135,7 +154,13 @@ def start_scheduled_run(*, year: int, language: str | None = None) -> tuple[Repo
 def create_command_run(*, year, language=None) -> ReportRun:
     """A run started from ``generate_annual_report``: produced at once, in that process."""
     year, language = validate_run_input(year=year, language=language)
-    return ReportRun.objects.create(year=year, language=language, origin=ReportRun.Origin.COMMAND)
+    # The same lease as a worker's: if this process is killed, a worker retries the run.
+    return ReportRun.objects.create(
+        year=year,
+        language=language,
+        origin=ReportRun.Origin.COMMAND,
+        lease_expires_at=lease_end(),
+    )
 
 
 # --- Files -----------------------------------------------------------------------------------
@@ -202,12 +227,25 @@ def _claim(run_id: int) -> ReportRun:
         run.started_at = run.started_at or timezone.now()
         run.finished_at = None
         run.progress = FIGURES_DONE if run.snapshot is not None else 0
-        run.save(update_fields=["status", "attempts", "started_at", "finished_at", "progress"])
+        run.lease_expires_at = lease_end()
+        run.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "started_at",
+                "finished_at",
+                "progress",
+                "lease_expires_at",
+            ]
+        )
     return run
 
 
 def _advance(run_id: int, progress: int) -> None:
-    ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.RUNNING).update(progress=progress)
+    """Record a step of the work, which renews the run's lease."""
+    ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.RUNNING).update(
+        progress=progress, lease_expires_at=lease_end()
+    )
     # Only a test sets this (tests/reporting/worker_settings.py), to have time to kill a worker
     # in the middle of a run; production leaves it at 0.
     delay = getattr(settings, "REPORTING_STEP_DELAY_SECONDS", 0)
@@ -271,6 +309,7 @@ def _finish(run_id: int, partial_paths: dict[str, Path]) -> ReportRun:
         run.progress = 100
         run.error = ""
         run.finished_at = timezone.now()
+        run.lease_expires_at = None
         run.save()
     return run
 
@@ -300,8 +339,11 @@ def retry_delay(retries: int) -> int:
     return getattr(settings, "REPORTING_RETRY_DELAY_SECONDS", 60) * 2**retries
 
 
-def record_failure(run_id: int, error: BaseException, *, final: bool) -> None:
-    """An attempt failed: back to the queue for a retry, or failed for good with the reason."""
+def record_failure(
+    run_id: int, error: BaseException, *, final: bool, retry_in: float = 0
+) -> None:
+    """An attempt failed: back to the queue for a retry in ``retry_in`` seconds, or failed for
+    good with the reason."""
     reason = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
@@ -310,5 +352,66 @@ def record_failure(run_id: int, error: BaseException, *, final: bool) -> None:
         run.status = ReportRun.Status.FAILED if final else ReportRun.Status.QUEUED
         run.error = reason
         run.finished_at = timezone.now() if final else None
-        run.save(update_fields=["status", "error", "finished_at"])
+        # A run waiting for its retry is not abandoned until the retry is overdue.
+        run.lease_expires_at = None if final else lease_end(after=retry_in)
+        run.save(update_fields=["status", "error", "finished_at", "lease_expires_at"])
     _remove_partial_files(run)
+
+
+# --- Runs whose producer is gone -------------------------------------------------------------
+
+
+def _producers_alive(run_ids: list[int]) -> set[int]:
+    """The runs among these whose producer is at work now (it holds the run's advisory lock)."""
+    if connection.vendor != "postgresql" or not run_ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s AND objsubid = 2 AND objid = ANY(%s)",
+            [LOCK_NAMESPACE, [run_id % 2**31 for run_id in run_ids]],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def retry_abandoned_runs() -> list[int]:
+    """Queue again each active run whose lease has expired; returns their ids.
+
+    The lease of a run whose producer is still at work (a long step) is renewed instead. A
+    run already interrupted ``MAX_ATTEMPTS`` times is failed, with the reason. Rows are
+    locked and skipped if locked, so two beats never queue a run twice for one expiry.
+    """
+    with transaction.atomic():
+        expired = list(
+            ReportRun.objects.active()
+            .filter(Q(lease_expires_at__lt=timezone.now()) | Q(lease_expires_at__isnull=True))
+            .select_for_update(skip_locked=True)
+            .defer("snapshot")
+        )
+        alive = _producers_alive([run.pk for run in expired])
+        retried, given_up = [], []
+        for run in expired:
+            run.lease_expires_at = lease_end()
+            if run.pk % 2**31 in alive:
+                pass  # at work: only the lease is renewed
+            elif run.attempts >= MAX_ATTEMPTS:
+                run.status = ReportRun.Status.FAILED
+                run.finished_at = timezone.now()
+                run.lease_expires_at = None
+                run.error = (
+                    f"Interrupted {run.attempts} times (a worker stopped while producing it); "
+                    "start the report again."
+                )
+                given_up.append(run)
+            else:
+                run.status = ReportRun.Status.QUEUED
+                retried.append(run.pk)
+                transaction.on_commit(partial(_enqueue, run.pk))
+        ReportRun.objects.bulk_update(
+            expired, ["status", "finished_at", "lease_expires_at", "error"]
+        )
+    for run in given_up:
+        _remove_partial_files(run)
+    if retried:
+        logger.warning("Report runs %s were abandoned by their producer; queued again", retried)
+    return retried

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bali_portal.broker import publish
 from reporting import services
 from reporting.tasks import generate_annual_report
 
@@ -31,7 +32,11 @@ class Command(BaseCommand):
                 "; ".join(f"{name}: {message}" for name, message in error.errors.items())
             ) from None
         if queue:
-            generate_annual_report.delay(run.pk)
+            if not publish(generate_annual_report, run.pk):
+                self.stderr.write(
+                    f"The task queue could not be reached: report run {run.pk} stays queued "
+                    "and is queued again when its lease expires."
+                )
             self.stdout.write(f"Report run {run.pk} for {run.year} is queued.")
             return
         try:
