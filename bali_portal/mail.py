@@ -52,7 +52,7 @@ class HandOverSMTP(_HandOverMixin, smtplib.SMTP):
     pass
 
 
-class HandOverSMTP_SSL(_HandOverMixin, smtplib.SMTP_SSL):  # noqa: N801 - smtplib's name
+class HandOverSMTP_SSL(_HandOverMixin, smtplib.SMTP_SSL):
     pass
 
 

@@ -104,7 +104,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # prepared there (only those: prepare_threshold stays Django's None for the ORM's).
     # An unreachable server is known within 5 seconds (a 503, bali_portal.unavailable)
     # rather than after the operating system's connect timeout.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "connect_timeout": 5}
+    # What the URL's query gives (sslmode=require for a managed database, application_name)
+    # is kept.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": 5,
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+    }
     # A kept connection that the server closed (a restart, a failover, an administrator's
     # pg_terminate_backend) is replaced before a request uses it, instead of failing it.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -40,9 +40,7 @@ def unavailable(request):
             status=503,
         )
     else:
-        response = render(
-            None, "503.html", {"retry_after": RETRY_AFTER_SECONDS}, status=503
-        )
+        response = render(None, "503.html", {"retry_after": RETRY_AFTER_SECONDS}, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -339,9 +339,7 @@ def retry_delay(retries: int) -> int:
     return getattr(settings, "REPORTING_RETRY_DELAY_SECONDS", 60) * 2**retries
 
 
-def record_failure(
-    run_id: int, error: BaseException, *, final: bool, retry_in: float = 0
-) -> None:
+def record_failure(run_id: int, error: BaseException, *, final: bool, retry_in: float = 0) -> None:
     """An attempt failed: back to the queue for a retry in ``retry_in`` seconds, or failed for
     good with the reason."""
     reason = f"{type(error).__name__}: {error}"[:2000]

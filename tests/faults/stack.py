@@ -6,6 +6,7 @@ connections are cut at the test's proxy or by ``pg_terminate_backend`` on the te
 application name. Every process is started in its own session and killed with it.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -65,8 +66,17 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no"],  # fmt: skip
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -137,14 +147,17 @@ class SmtpSink:
                 return None
 
             def reply(self, text: bytes):
-                try:
+                with contextlib.suppress(OSError):
                     self.wfile.write(text + b"\r\n")
-                except OSError:
-                    pass
 
-        socketserver.ThreadingTCPServer.allow_reuse_address = True
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Session)
-        self.server.daemon_threads = True
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a client killed mid-conversation is what the trials do
+
+        self.server = Server(("127.0.0.1", 0), Session)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -207,23 +220,22 @@ class TcpProxy:
         except OSError:
             pass
         for end in (source, sink):
-            try:
+            with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def close(self):
         if self.listener is not None:
+            # shutdown() wakes the thread blocked in accept(), which close() alone would not.
+            with contextlib.suppress(OSError):
+                self.listener.shutdown(socket.SHUT_RDWR)
             self.listener.close()
             self.listener = None
         with self.lock:
             pairs, self.pairs = self.pairs, []
         for pair in pairs:
             for end in pair:
-                try:
+                with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 end.close()
 
 
@@ -260,18 +272,34 @@ class Worker:
 
     def start(self):
         self.starts += 1
-        command = [sys.executable, "-m", "celery", "-A", "bali_portal", "worker",
-                   "--pool=prefork", "--concurrency=1", "--loglevel=INFO", "--without-gossip",
-                   "--without-mingle", "-n", f"fault-{os.getpid()}-{self.starts}@%h"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bali_portal",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"fault-{os.getpid()}-{self.starts}@%h",
+        ]
         if self.beat:
             schedule = self.log_path.with_suffix(f".beat-{self.starts}")
             command += ["--beat", f"--schedule={schedule}"]
         self.offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         wait_for(self._ready, 90, f"the worker did not start; see {self.log_path}", 0.2)
         return self
 
@@ -308,12 +336,26 @@ class Gunicorn:
     def start(self):
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "bali_portal.wsgi:application",
-                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                 "--timeout", "60", "--access-logfile", "-"],  # fmt: skip
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "bali_portal.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--timeout",
+                    "60",
+                    "--access-logfile",
+                    "-",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         wait_for(self._answers, 60, f"gunicorn did not start; see {self.log_path}", 0.2)
         return self
 
