@@ -71,7 +71,7 @@ def stack(database_url, redis_server, mail_sink, tmp_path, settings):
 
     yield Stack()
     for process in reversed(Stack.processes):
-        process.stop()
+        process.kill()  # nothing they hold matters once the test is over
 
 
 def token_for(user) -> str:

@@ -370,6 +370,9 @@ class Gunicorn:
     def stop(self):
         _stop(self.process)
 
+    def kill(self):
+        _stop(self.process, signal.SIGKILL)
+
 
 class Answer:
     def __init__(self, status: int, body: bytes, headers):
