@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -53,3 +54,35 @@ def test_readyz_is_503_when_the_database_is_unreachable():
     status, detail = result.stdout.strip().splitlines()[-1].split()
     assert status == "503"
     assert detail == "OperationalError"
+
+
+def test_pages_and_api_answer_503_with_retry_after_when_the_database_is_unreachable():
+    # A real, separate process whose database is a closed port (the full stack's version,
+    # through gunicorn, is tests/faults/test_database_faults.py).
+    code = (
+        "from django.test.utils import setup_test_environment; setup_test_environment(); "
+        "from django.test import Client; c = Client(raise_request_exception=False); "
+        "import json; answers = [c.get(p) for p in ('/registry/', '/api/v1/activities/')]; "
+        "print(json.dumps([[a.status_code, a.get('Retry-After'), a['Content-Type'], "
+        "a.content.decode()] for a in answers]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
+    env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/nothing"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    page, api = json.loads(result.stdout.strip().splitlines()[-1])
+    assert page[:3] == [503, "30", "text/html; charset=utf-8"]
+    assert "temporarily unavailable" in page[3]
+    assert api[:3] == [503, "30", "application/json"]
+    assert json.loads(api[3]) == {
+        "detail": "The service is temporarily unavailable; try again shortly.",
+        "code": "unavailable",
+        "errors": {},
+    }
