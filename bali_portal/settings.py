@@ -236,6 +236,39 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Attachments and report files: the local MEDIA_ROOT (one host), or an S3-compatible bucket that
+# every web process and worker shares (several hosts, a managed platform). The bucket stays
+# private: files are streamed through the portal's views after their scope checks.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as S3ClientConfig
+
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+    S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": S3_ENDPOINT_URL,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Path-style addresses for MinIO and other self-hosted services; AWS's own choice.
+            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own: private
+            "querystring_auth": True,
+            # A report run's files keep their names: a retry overwrites instead of adding.
+            "file_overwrite": True,
+            # An object store that is down fails an upload within seconds, with a clear error.
+            "client_config": S3ClientConfig(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}
+            ),
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use local or s3.")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 

@@ -9,9 +9,11 @@ worker, and that worker
 - locks the run's row, and does nothing if the run is already done;
 - reuses the figures if an earlier attempt had already taken them, so the run's numbers never
   change once taken;
-- writes each file under a temporary name, and renames the three into place only in the final
-  transaction, under the row lock; file names are fixed per run, so a retry overwrites and a
-  run never has two sets of files, and the leftovers of a killed attempt are removed.
+- writes each file under a temporary name, and puts the three in place only in the final
+  transaction, under the row lock (renamed on a local disk, one upload each to an object store:
+  either way a file appears whole or not at all); file names are fixed per run, so a retry
+  overwrites and a run never has two sets of files, and the leftovers of a killed attempt are
+  removed.
 
 A worker killed with the whole machine leaves its message with the broker for an hour (the
 visibility timeout). The run does not wait for it: it holds a *lease*, set when it is queued
@@ -24,6 +26,7 @@ the same lease. So a killed run is retried within two minutes, and a run whose p
 
 import logging
 import os
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -33,12 +36,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bali_portal import storage
 from bali_portal.broker import publish
 
 from . import aggregation, document
@@ -177,11 +182,33 @@ def download_name(run: ReportRun, kind: str) -> str:
 
 
 def _path(name: str) -> Path:
-    # Generated files are renamed into place, which needs a file system (FileSystemStorage).
     return Path(default_storage.path(name))
 
 
+def _partial_path(run: ReportRun, kind: str, token: str) -> Path:
+    """Where an attempt writes a file before it is put in place: beside it on a local disk
+    (renamed into place), in this host's temporary folder for an object store (uploaded)."""
+    if storage.is_local():
+        return _path(f"{stored_name(run, kind)}.{token}{PARTIAL_SUFFIX}")
+    temporary = Path(tempfile.gettempdir()) / "bali-reports" / str(run.pk)
+    return temporary / f"{Path(stored_name(run, kind)).name}.{token}{PARTIAL_SUFFIX}"
+
+
+def _put_in_place(partial_path: Path, name: str) -> None:
+    if storage.is_local():
+        os.replace(partial_path, _path(name))  # atomic on one file system
+        return
+    with partial_path.open("rb") as handle:
+        # One PUT: the object appears whole, and a retry's overwrites it (file_overwrite).
+        stored = default_storage.save(name, File(handle))
+    if stored != name:
+        raise RuntimeError(f"The storage kept {name} as {stored}; set file_overwrite.")
+    partial_path.unlink(missing_ok=True)
+
+
 def _remove_partial_files(run: ReportRun) -> None:
+    if not storage.is_local():
+        return  # an attempt's temporary files are its own host's, removed as it ends
     directory = _path(f"reports/{run.pk}")
     if directory.is_dir():
         for leftover in directory.glob(f"*{PARTIAL_SUFFIX}"):
@@ -281,9 +308,7 @@ def _render_files(run: ReportRun, snapshot: dict) -> dict[str, Path]:
     report = document.build(snapshot, run.language)
     period = aggregation.Period(year=run.year, as_of=datetime.fromisoformat(snapshot["as_of"]))
     token = uuid.uuid4().hex[:12]
-    partial_paths = {
-        kind: _path(f"{stored_name(run, kind)}.{token}{PARTIAL_SUFFIX}") for kind in FILE_KINDS
-    }
+    partial_paths = {kind: _partial_path(run, kind, token) for kind in FILE_KINDS}
     partial_paths["pdf"].parent.mkdir(parents=True, exist_ok=True)
     render_csv(report, partial_paths["csv"])
     _advance(run.pk, CSV_DONE)
@@ -303,7 +328,7 @@ def _finish(run_id: int, partial_paths: dict[str, Path]) -> ReportRun:
             return run  # finished by another attempt meanwhile: keep its files
         for kind, partial_path in partial_paths.items():
             name = stored_name(run, kind)
-            os.replace(partial_path, _path(name))  # atomic on one file system
+            _put_in_place(partial_path, name)
             run.file_for(kind).name = name
         run.status = ReportRun.Status.DONE
         run.progress = 100

@@ -53,10 +53,12 @@ def stack(database_url, redis_server, mail_sink, tmp_path, settings):
             return portal_env(
                 database or database_url,
                 redis_server.url,
-                EMAIL_HOST="127.0.0.1",
-                EMAIL_PORT=mail_sink.port,
-                MEDIA_ROOT=settings.MEDIA_ROOT,
-                **extra,
+                **{
+                    "EMAIL_HOST": "127.0.0.1",
+                    "EMAIL_PORT": mail_sink.port,
+                    "MEDIA_ROOT": settings.MEDIA_ROOT,
+                    **extra,
+                },
             )
 
         def worker(self, beat=False, name="worker", **extra):
@@ -64,8 +66,8 @@ def stack(database_url, redis_server, mail_sink, tmp_path, settings):
             self.processes.append(worker)
             return worker.start()
 
-        def web(self, database=None, **extra):
-            web = Gunicorn(self.env(database, **extra), tmp_path / "web.log")
+        def web(self, database=None, name="web", **extra):
+            web = Gunicorn(self.env(database, **extra), tmp_path / f"{name}.log")
             self.processes.append(web)
             return web.start()
 

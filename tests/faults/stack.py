@@ -239,6 +239,63 @@ class TcpProxy:
                 end.close()
 
 
+# --- S3 --------------------------------------------------------------------------------------
+
+
+class S3Server:
+    """A real S3 API on a free port (moto's server), with one private bucket."""
+
+    BUCKET = "bali-media"
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        wait_for(self._answers, 60, "the S3 server did not start", 0.2)
+        self.client().create_bucket(Bucket=self.BUCKET)
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return http(self.url + "/moto-api/").status < 500
+        except OSError:
+            return False
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3", endpoint_url=self.url, region_name="us-east-1",
+            aws_access_key_id="test-key", aws_secret_access_key="test-secret",
+        )  # fmt: skip
+
+    def keys(self) -> list[str]:
+        listing = self.client().list_objects_v2(Bucket=self.BUCKET)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def env(self) -> dict:
+        """The portal's settings for this bucket."""
+        return {
+            "MEDIA_STORAGE": "s3",
+            "S3_ENDPOINT_URL": self.url,
+            "S3_BUCKET": self.BUCKET,
+            "S3_ACCESS_KEY_ID": "test-key",
+            "S3_SECRET_ACCESS_KEY": "test-secret",
+            "S3_REGION": "us-east-1",
+        }
+
+    def kill(self):
+        _stop(self.process, signal.SIGKILL)
+
+
 # --- The portal's processes ------------------------------------------------------------------
 
 

@@ -135,3 +135,32 @@ def test_database_url_selects_postgresql():
     )
     assert "postgresql" in engine
     assert name == "'bali'"
+
+
+def test_media_storage_is_the_local_folder_by_default_and_an_s3_bucket_when_asked():
+    (local,) = print_settings("STORAGES['default']['BACKEND']")
+    assert local == "'django.core.files.storage.FileSystemStorage'"
+    backend, bucket, endpoint, style = print_settings(
+        "STORAGES['default']['BACKEND']",
+        "STORAGES['default']['OPTIONS']['bucket_name']",
+        "STORAGES['default']['OPTIONS']['endpoint_url']",
+        "STORAGES['default']['OPTIONS']['addressing_style']",
+        MEDIA_STORAGE="s3",
+        S3_BUCKET="bali-media",
+        S3_ENDPOINT_URL="http://minio:9000",
+    )
+    assert backend == "'storages.backends.s3.S3Storage'"
+    assert (bucket, endpoint, style) == ("'bali-media'", "'http://minio:9000'", "'path'")
+
+
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"MEDIA_STORAGE": "s3"}, "MEDIA_STORAGE=s3 needs S3_BUCKET"),
+        ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE='ftp': use local or s3"),
+    ],
+)
+def test_a_media_storage_that_cannot_work_stops_the_portal_at_start(env, message):
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -46,4 +46,5 @@ class Command(BaseCommand):
             raise CommandError(f"Report run {run.pk} failed: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Report run {run.pk} for {run.year} is done."))
         for kind in ("pdf", "xlsx", "csv"):
-            self.stdout.write(f"  {kind}: {run.file_for(kind).path}")
+            # The name in the media storage (MEDIA_ROOT, or the bucket with MEDIA_STORAGE=s3).
+            self.stdout.write(f"  {kind}: {run.file_for(kind).name}")
