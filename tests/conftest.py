@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -71,22 +70,10 @@ class WorkerProcess:
 
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        from tests.faults.stack import worker_command
+
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "bali_portal",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                name,
-            ],
+            worker_command(name),
             cwd=ROOT,
             env=self.env,
             stdout=self.log,
@@ -145,6 +132,17 @@ def celery_worker_process(request, transactional_db, settings, tmp_path):
     worker = WorkerProcess(env, tmp_path / "worker.log").start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def redis_server():
+    """A ``redis-server`` of the test's own on a free port, which the test may stop and start
+    (never the shared one)."""
+    from tests.faults.stack import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.kill()
 
 
 def _is_transactional(request) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from tests.faults.stack import Gunicorn, RedisServer, SmtpSink, Worker, portal_env
+from tests.faults.stack import Gunicorn, SmtpSink, Worker, portal_env
 
 
 @pytest.fixture
@@ -21,13 +21,6 @@ def database_url(transactional_db, settings):
         f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}"
         f":{db['PORT'] or 5432}/{db['NAME']}"
     )
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture

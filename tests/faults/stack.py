@@ -317,6 +317,22 @@ def portal_env(database_url: str, redis_url: str, **extra) -> dict:
     }
 
 
+def worker_command(name: str) -> list[str]:
+    """``celery worker`` as the tests run it: one prefork child, no gossip with others."""
+    return [sys.executable, "-m", "celery", "-A", "bali_portal", "worker", "--pool=prefork",
+            "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+            "-n", name]  # fmt: skip
+
+
+def spawn(command: list[str], env: dict, log_path: Path) -> subprocess.Popen:
+    """A portal process in its own session (killed with its children), logging to a file."""
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+
 class Worker:
     """``celery worker`` (with ``beat`` inside it when asked), ready when it says so."""
 
@@ -329,34 +345,12 @@ class Worker:
 
     def start(self):
         self.starts += 1
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "bali_portal",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"fault-{os.getpid()}-{self.starts}@%h",
-        ]
+        command = worker_command(f"fault-{os.getpid()}-{self.starts}@%h")
         if self.beat:
             schedule = self.log_path.with_suffix(f".beat-{self.starts}")
             command += ["--beat", f"--schedule={schedule}"]
         self.offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = spawn(command, self.env, self.log_path)
         wait_for(self._ready, 90, f"the worker did not start; see {self.log_path}", 0.2)
         return self
 
@@ -391,28 +385,10 @@ class Gunicorn:
         self.process = None
 
     def start(self):
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "bali_portal.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(self.workers),
-                    "--timeout",
-                    "60",
-                    "--access-logfile",
-                    "-",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        command = [sys.executable, "-m", "gunicorn", "bali_portal.wsgi:application",
+                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                   "--timeout", "60", "--access-logfile", "-"]  # fmt: skip
+        self.process = spawn(command, self.env, self.log_path)
         wait_for(self._answers, 60, f"gunicorn did not start; see {self.log_path}", 0.2)
         return self
 

@@ -8,18 +8,10 @@ import pytest
 
 from bali_portal import cache as portal_cache
 from bali_portal.cache import RedisCache
-from tests.faults.stack import RedisServer
 
 pytestmark = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason="needs redis-server (.ci/run installs it)"
 )
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
