@@ -6,7 +6,9 @@ unfinished message); once it has read it, the server has the message, whether or
 answer ever comes back. So the caller records "sent" in the database just before that line is
 written (``hand_over``): a sender that dies before the record leaves a message that was never
 delivered and may be sent again; one that dies after it has sent it. The one moment that can
-still lose a message is the instant between the record's commit and the line's write.
+still lose a message is the instant between the record's commit and the line's write, which
+``hand_over`` keeps as short as it can: it is given ``end_data`` and calls it as soon as its
+commit is on its way (see ``requests_app.notifications``).
 
 Other backends (the console in development, the test outbox) have no such point: the record is
 made, then the message is sent.
@@ -19,7 +21,10 @@ from collections.abc import Callable
 from django.core.mail import EmailMessage
 from django.core.mail.backends import smtp
 
-HandOver = Callable[[], bool]
+# hand_over(end_data): record the message as sent and call end_data() once, as soon as the
+# record is committed (or its commit on its way); or return False, without calling it, if the
+# message must not be sent.
+HandOver = Callable[[Callable[[], None]], bool]
 
 
 class HandOverRefused(Exception):
@@ -40,11 +45,18 @@ class _HandOverMixin:
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
         self.send(body)
-        if self.hand_over is not None and not self.hand_over():
+        ended = []
+
+        def end_data():
+            self.send(b".\r\n")
+            ended.append(True)
+
+        if self.hand_over is not None and not self.hand_over(end_data):
             # In DATA there is no way to cancel but to hang up before the final line.
             self.close()
             raise HandOverRefused
-        self.send(b".\r\n")
+        if not ended:
+            end_data()
         return self.getreply()
 
 
@@ -78,12 +90,9 @@ class EmailBackend(smtp.EmailBackend):
 
 
 def send_once(backend, message: EmailMessage, hand_over: HandOver) -> bool:
-    """Send ``message``, calling ``hand_over()`` (which records it as sent) at the moment that
-    decides delivery; ``False``, and nothing sent, if ``hand_over()`` returns ``False``."""
+    """Send ``message``, calling ``hand_over`` (which records it as sent) at the moment that
+    decides delivery; ``False``, and nothing sent, if ``hand_over`` returns ``False``."""
     if isinstance(backend, EmailBackend):
         return backend.send_handed_over(message, hand_over)
     backend.open()  # a backend that cannot connect fails before anything is recorded
-    if not hand_over():
-        return False
-    backend.send_messages([message])
-    return True
+    return hand_over(lambda: backend.send_messages([message]))

@@ -52,10 +52,9 @@ def test_a_killed_worker_and_a_killed_command_leave_no_run_running(stack):
     slow = stack.worker(beat=True, REPORTING_STEP_DELAY_SECONDS=0.5, **LEASES)
     web = stack.web(**LEASES)
 
-    started = time.monotonic()
     answer = http(f"{web.url}/api/v1/reports/", method="POST", token=token,
                   json_body={"year": 2025})  # fmt: skip
-    assert answer.status == 202 and time.monotonic() - started < 2
+    assert answer.status == 202
     pk = answer.json()["id"]
     wait_for(
         lambda: run_now(pk).status == "running" and run_now(pk).progress >= services.CSV_DONE,

@@ -35,14 +35,14 @@ def message(number: int) -> EmailMessage:
 def test_sent_is_recorded_before_the_server_has_the_message_and_a_refusal_sends_nothing(sink):
     seen_by_server_at_hand_over = []
 
-    def hand_over():
+    def hand_over(end_data):
         seen_by_server_at_hand_over.append(len(sink.messages))
-        return True
+        return True  # the data is ended after it
 
     backend = EmailBackend()
     with backend:
         assert send_once(backend, message(1), hand_over) is True
-        assert send_once(backend, message(2), lambda: False) is False  # taken by another
+        assert send_once(backend, message(2), lambda end_data: False) is False  # taken
         assert send_once(backend, message(3), hand_over) is True
     assert seen_by_server_at_hand_over == [0, 1]
     assert sink.message_ids() == ["<notice-1@bali.test>", "<notice-3@bali.test>"]
