@@ -16,12 +16,13 @@ What that guarantees: a notice is marked sent exactly when the mail server was h
 message. A sweep killed before that point leaves the notice claimed and unsent, and the mail
 server discarded the unfinished message; the next sweep finds the claim's lock gone and sends
 it again, under the same Message-ID. A sweep killed after it leaves the notice sent. So no
-notice is sent twice, and none is lost, except in two moments that no SMTP client can close:
-a kill in the instant between the commit of "sent" and the write of the final line (lost), and
-a connection that breaks after that line but before the server's answer (marked sent, logged
-with its Message-ID: the server had the whole message, and one that discards it would be
-breaking RFC 5321). Without PostgreSQL (the embedded default, in one process) a claim is taken
-back after ``STALE_CLAIM_SECONDS``.
+notice is sent twice, and none is lost, except in moments that no SMTP client can close:
+a kill between the two back-to-back writes of the COMMIT of "sent" and of the final line
+(lost; ``_commit_then``), a connection to PostgreSQL breaking as it commits (sent again, same
+Message-ID), and a connection to the mail server that breaks after that line but before its
+answer (marked sent, logged with its Message-ID: the server had the whole message, and one
+that discards it would be breaking RFC 5321). Without PostgreSQL (the embedded default, in
+one process) a claim is taken back after ``STALE_CLAIM_SECONDS``.
 """
 
 import logging
@@ -252,11 +253,11 @@ def _send_one(backend, notice: Notification, token: int) -> str:
 def _commit_without_waiting_for_disk() -> None:
     """This transaction's commit answers without waiting for its write to disk.
 
-    The time between the commit of "sent" and the write of the data's last line is the one
-    moment a kill loses a notice; waiting for the disk made it 6 ms (median; 12 ms p90) of
-    every 50 ms a message took, the disk-free commit 0.05 ms. The price: PostgreSQL itself
-    crashing within a fraction of a second after it loses the mark, and the notice is sent again
-    (with the same Message-ID). The rest of the portal keeps synchronous commits.
+    A notice is marked sent once per message, just before the message is ended: waiting for
+    the disk there (6 ms median, 12 ms p90 on the test machine) would hold every message that
+    long. The price: PostgreSQL itself crashing within a fraction of a second after it loses
+    the mark, and the notice is sent again (with the same Message-ID). The rest of the portal
+    keeps synchronous commits.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
