@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bali_portal.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,10 +103,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by PostgreSQL, so that the statements of bali_portal.db can be
     # prepared there (only those: prepare_threshold stays Django's None for the ORM's).
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
+    # An unreachable server is known within 5 seconds (a 503, bali_portal.unavailable)
+    # rather than after the operating system's connect timeout.
+    # What the URL's query gives (sslmode=require for a managed database, application_name)
+    # is kept.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": 5,
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+    }
+    # A kept connection that the server closed (a restart, a failover, an administrator's
+    # pg_terminate_backend) is replaced before a request uses it, instead of failing it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ------------------------------------------------------------------
+# Redis is optional for every request: the cache answers "not cached" while Redis is down
+# (bali_portal.cache) and a task that cannot be published is left to the outbox or the lease
+# (bali_portal.broker). The timeouts keep a Redis that stopped answering from holding a request.
 REDIS_URL = env_str("REDIS_URL") or None
 # "shared": what every process must count alike (the login throttle): a worker's own memory
 # would let each gunicorn worker allow the rate again. Redis when there is one, else a table
@@ -113,8 +128,16 @@ REDIS_URL = env_str("REDIS_URL") or None
 SHARED_CACHE_TABLE = "portal_shared_cache"
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "bali_portal.cache.RedisCache", "LOCATION": REDIS_URL},
-        "shared": {"BACKEND": "bali_portal.cache.RedisCache", "LOCATION": REDIS_URL},
+        "default": {
+            "BACKEND": "bali_portal.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+        "shared": {
+            "BACKEND": "bali_portal.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
     }
 else:
     CACHES = {
@@ -128,7 +151,10 @@ else:
     }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL
+# No result backend: nothing reads a task's result (the outbox and the report runs are the
+# record), and Redis's backend retried for 19 s before a publish while Redis was down.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the embedded default runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -139,16 +165,36 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A publish gives up within half a second when Redis refuses, two when it does not answer;
+# what it was for is kept in the database.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message a killed worker held goes back to the queue after this; report runs and the
+    # outbox do not wait for it (their leases and claims say when the holder is gone).
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "daily-sla-digest": {
         "task": "requests_app.tasks.send_overdue_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Each sweep is one indexed query when nothing is owed. Workers also sweep whenever they
+    # (re)connect to the broker (bali_portal.celery), so a backlog never waits for this.
     "notification-outbox-sweep": {
         "task": "requests_app.tasks.send_pending_notifications",
-        "schedule": crontab(minute="*/10"),
+        "schedule": 60,
+    },
+    "report-run-leases": {
+        "task": "reporting.tasks.retry_abandoned_runs",
+        "schedule": 30,
     },
     "annual-report-each-january": {
         "task": "reporting.tasks.start_annual_report_for_past_year",
@@ -211,14 +257,52 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Attachments and report files: the local MEDIA_ROOT (one host), or an S3-compatible bucket that
+# every web process and worker shares (several hosts, a managed platform). The bucket stays
+# private: files are streamed through the portal's views after their scope checks.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as S3ClientConfig
+
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+    S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": S3_ENDPOINT_URL,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Path-style addresses for MinIO and other self-hosted services; AWS's own choice.
+            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own: private
+            "querystring_auth": True,
+            # A report run's files keep their names: a retry overwrites instead of adding.
+            "file_overwrite": True,
+            # An object store that is down fails an upload within seconds, with a clear error.
+            "client_config": S3ClientConfig(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}
+            ),
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use local or s3.")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, marking a notice sent just before the end of its data
+    # (bali_portal.mail): a notice is handed to the mail server once.
+    EMAIL_BACKEND = "bali_portal.mail.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    # A mail server that stops answering fails the sending (retried later) instead of holding
+    # the worker for ever.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)

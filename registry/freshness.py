@@ -4,6 +4,11 @@ Any write that can change what a list of activities counts or names (an activity
 imported, an organization or a reference name edited, the search index rebuilt) calls
 ``registry_changed()``. The version is a random token in the shared cache, so a new one makes
 every cached count unreachable at once, in every process; the old entries expire on their own.
+
+While Redis is down the cache answers "not cached" (``bali_portal.cache``): every count is
+computed from the database, and a change of version cannot be stored. The process that made
+the change remembers it and stores a new version as soon as Redis answers again, so counts
+cached before the outage are not served as if nothing had changed.
 """
 
 import hashlib
@@ -15,7 +20,13 @@ from django.db import transaction
 VERSION_KEY = "registry:version"
 
 
+# A change of version this process could not store (Redis was down); stored at the next use.
+_unsaved_change = False
+
+
 def registry_version() -> str:
+    if _unsaved_change:
+        _new_version()
     version = cache.get(VERSION_KEY)
     if version is None:
         # First use, or the cache was emptied: a fresh token can never match older entries.
@@ -26,7 +37,9 @@ def registry_version() -> str:
 
 
 def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    global _unsaved_change
+    # The portal's cache returns False for a write it could not make (Django's returns None).
+    _unsaved_change = cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None) is False
 
 
 def registry_changed() -> None:

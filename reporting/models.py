@@ -65,6 +65,10 @@ class ReportRun(models.Model):
     )
     # How many times a worker has started on it: 1 normally, more after a crash or a retry.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Until when the run may go without news of its producer: renewed at each step of the work
+    # (and set when the run is queued, as the time a worker must have picked it up by). A run
+    # whose lease has expired is retried by ``services.retry_abandoned_runs`` (Celery beat).
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     snapshot = models.JSONField(_("figures"), null=True, blank=True, editable=False)
     pdf = models.FileField(_("PDF report"), max_length=300, blank=True, editable=False)

@@ -9,27 +9,42 @@ worker, and that worker
 - locks the run's row, and does nothing if the run is already done;
 - reuses the figures if an earlier attempt had already taken them, so the run's numbers never
   change once taken;
-- writes each file under a temporary name, and renames the three into place only in the final
-  transaction, under the row lock; file names are fixed per run, so a retry overwrites and a
-  run never has two sets of files, and the leftovers of a killed attempt are removed.
+- writes each file under a temporary name, and puts the three in place only in the final
+  transaction, under the row lock (renamed on a local disk, one upload each to an object store:
+  either way a file appears whole or not at all); file names are fixed per run, so a retry
+  overwrites and a run never has two sets of files, and the leftovers of a killed attempt are
+  removed.
+
+A worker killed with the whole machine leaves its message with the broker for an hour (the
+visibility timeout). The run does not wait for it: it holds a *lease*, set when it is queued
+(the time by which a worker must have started it) and renewed at every step of the work; beat
+runs ``retry_abandoned_runs`` every 30 seconds, which queues again a run whose lease expired,
+once (a conditional update under the row lock), and a run produced from the command line takes
+the same lease. So a killed run is retried within two minutes, and a run whose publish failed
+(the broker was down) is published again instead of staying "queued".
 """
 
 import logging
 import os
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from bali_portal import storage
+from bali_portal.broker import publish
 
 from . import aggregation, document
 from .models import FILE_KINDS, FIRST_YEAR, ReportRun
@@ -46,6 +61,8 @@ PDF_DONE = 98
 # The namespace of the run locks among PostgreSQL advisory locks ("BALI").
 LOCK_NAMESPACE = 0x42414C49
 PARTIAL_SUFFIX = ".part"
+# A run interrupted this many times (killed workers, failed attempts) is failed for good.
+MAX_ATTEMPTS = 4
 
 
 class ReportError(Exception):
@@ -87,19 +104,19 @@ def validate_run_input(*, year, language) -> tuple[int, str]:
     return year, language
 
 
+def lease_end(*, after: float = 0):
+    """When a lease taken now ends (``after`` seconds more, e.g. a retry's countdown)."""
+    seconds = getattr(settings, "REPORTING_LEASE_SECONDS", 60)
+    return timezone.now() + timedelta(seconds=seconds + after)
+
+
 def _enqueue(run_id: int) -> None:
     from .tasks import generate_annual_report
 
-    try:
-        generate_annual_report.delay(run_id)
-    except BrokerUnavailable as error:
-        # The run is committed; say why nothing happens rather than leave it queued forever.
-        logger.exception("Could not enqueue report run %s", run_id)
-        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
-            status=ReportRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error=f"The task queue could not be reached: {error}",
-        )
+    # Returns at once, or within two seconds, whatever the broker does. A run it could not
+    # publish stays queued, and its lease has it published again (retry_abandoned_runs).
+    if not publish(generate_annual_report, run_id):
+        logger.warning("Report run %s waits for the broker; its lease will queue it again", run_id)
 
 
 @transaction.atomic
@@ -109,7 +126,11 @@ def start_report_run(*, actor, year, language=None) -> ReportRun:
         raise PermissionDenied(_("Only the BSP coordinator can start an annual report."))
     year, language = validate_run_input(year=year, language=language)
     run = ReportRun.objects.create(
-        year=year, language=language, requested_by=actor, origin=ReportRun.Origin.PERSON
+        year=year,
+        language=language,
+        requested_by=actor,
+        origin=ReportRun.Origin.PERSON,
+        lease_expires_at=lease_end(),
     )
     transaction.on_commit(partial(_enqueue, run.pk))
     return run
@@ -121,7 +142,10 @@ def start_scheduled_run(*, year: int, language: str | None = None) -> tuple[Repo
     try:
         with transaction.atomic():
             run, created = ReportRun.objects.get_or_create(
-                year=year, language=language, origin=ReportRun.Origin.SCHEDULE
+                year=year,
+                language=language,
+                origin=ReportRun.Origin.SCHEDULE,
+                defaults={"lease_expires_at": lease_end()},
             )
             if created:
                 transaction.on_commit(partial(_enqueue, run.pk))
@@ -135,7 +159,13 @@ def start_scheduled_run(*, year: int, language: str | None = None) -> tuple[Repo
 def create_command_run(*, year, language=None) -> ReportRun:
     """A run started from ``generate_annual_report``: produced at once, in that process."""
     year, language = validate_run_input(year=year, language=language)
-    return ReportRun.objects.create(year=year, language=language, origin=ReportRun.Origin.COMMAND)
+    # The same lease as a worker's: if this process is killed, a worker retries the run.
+    return ReportRun.objects.create(
+        year=year,
+        language=language,
+        origin=ReportRun.Origin.COMMAND,
+        lease_expires_at=lease_end(),
+    )
 
 
 # --- Files -----------------------------------------------------------------------------------
@@ -152,11 +182,33 @@ def download_name(run: ReportRun, kind: str) -> str:
 
 
 def _path(name: str) -> Path:
-    # Generated files are renamed into place, which needs a file system (FileSystemStorage).
     return Path(default_storage.path(name))
 
 
+def _partial_path(run: ReportRun, kind: str, token: str) -> Path:
+    """Where an attempt writes a file before it is put in place: beside it on a local disk
+    (renamed into place), in this host's temporary folder for an object store (uploaded)."""
+    if storage.is_local():
+        return _path(f"{stored_name(run, kind)}.{token}{PARTIAL_SUFFIX}")
+    temporary = Path(tempfile.gettempdir()) / "bali-reports" / str(run.pk)
+    return temporary / f"{Path(stored_name(run, kind)).name}.{token}{PARTIAL_SUFFIX}"
+
+
+def _put_in_place(partial_path: Path, name: str) -> None:
+    if storage.is_local():
+        os.replace(partial_path, _path(name))  # atomic on one file system
+        return
+    with partial_path.open("rb") as handle:
+        # One PUT: the object appears whole, and a retry's overwrites it (file_overwrite).
+        stored = default_storage.save(name, File(handle))
+    if stored != name:
+        raise RuntimeError(f"The storage kept {name} as {stored}; set file_overwrite.")
+    partial_path.unlink(missing_ok=True)
+
+
 def _remove_partial_files(run: ReportRun) -> None:
+    if not storage.is_local():
+        return  # an attempt's temporary files are its own host's, removed as it ends
     directory = _path(f"reports/{run.pk}")
     if directory.is_dir():
         for leftover in directory.glob(f"*{PARTIAL_SUFFIX}"):
@@ -202,12 +254,25 @@ def _claim(run_id: int) -> ReportRun:
         run.started_at = run.started_at or timezone.now()
         run.finished_at = None
         run.progress = FIGURES_DONE if run.snapshot is not None else 0
-        run.save(update_fields=["status", "attempts", "started_at", "finished_at", "progress"])
+        run.lease_expires_at = lease_end()
+        run.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "started_at",
+                "finished_at",
+                "progress",
+                "lease_expires_at",
+            ]
+        )
     return run
 
 
 def _advance(run_id: int, progress: int) -> None:
-    ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.RUNNING).update(progress=progress)
+    """Record a step of the work, which renews the run's lease."""
+    ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.RUNNING).update(
+        progress=progress, lease_expires_at=lease_end()
+    )
     # Only a test sets this (tests/reporting/worker_settings.py), to have time to kill a worker
     # in the middle of a run; production leaves it at 0.
     delay = getattr(settings, "REPORTING_STEP_DELAY_SECONDS", 0)
@@ -243,9 +308,7 @@ def _render_files(run: ReportRun, snapshot: dict) -> dict[str, Path]:
     report = document.build(snapshot, run.language)
     period = aggregation.Period(year=run.year, as_of=datetime.fromisoformat(snapshot["as_of"]))
     token = uuid.uuid4().hex[:12]
-    partial_paths = {
-        kind: _path(f"{stored_name(run, kind)}.{token}{PARTIAL_SUFFIX}") for kind in FILE_KINDS
-    }
+    partial_paths = {kind: _partial_path(run, kind, token) for kind in FILE_KINDS}
     partial_paths["pdf"].parent.mkdir(parents=True, exist_ok=True)
     render_csv(report, partial_paths["csv"])
     _advance(run.pk, CSV_DONE)
@@ -265,12 +328,13 @@ def _finish(run_id: int, partial_paths: dict[str, Path]) -> ReportRun:
             return run  # finished by another attempt meanwhile: keep its files
         for kind, partial_path in partial_paths.items():
             name = stored_name(run, kind)
-            os.replace(partial_path, _path(name))  # atomic on one file system
+            _put_in_place(partial_path, name)
             run.file_for(kind).name = name
         run.status = ReportRun.Status.DONE
         run.progress = 100
         run.error = ""
         run.finished_at = timezone.now()
+        run.lease_expires_at = None
         run.save()
     return run
 
@@ -300,8 +364,9 @@ def retry_delay(retries: int) -> int:
     return getattr(settings, "REPORTING_RETRY_DELAY_SECONDS", 60) * 2**retries
 
 
-def record_failure(run_id: int, error: BaseException, *, final: bool) -> None:
-    """An attempt failed: back to the queue for a retry, or failed for good with the reason."""
+def record_failure(run_id: int, error: BaseException, *, final: bool, retry_in: float = 0) -> None:
+    """An attempt failed: back to the queue for a retry in ``retry_in`` seconds, or failed for
+    good with the reason."""
     reason = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
@@ -310,5 +375,66 @@ def record_failure(run_id: int, error: BaseException, *, final: bool) -> None:
         run.status = ReportRun.Status.FAILED if final else ReportRun.Status.QUEUED
         run.error = reason
         run.finished_at = timezone.now() if final else None
-        run.save(update_fields=["status", "error", "finished_at"])
+        # A run waiting for its retry is not abandoned until the retry is overdue.
+        run.lease_expires_at = None if final else lease_end(after=retry_in)
+        run.save(update_fields=["status", "error", "finished_at", "lease_expires_at"])
     _remove_partial_files(run)
+
+
+# --- Runs whose producer is gone -------------------------------------------------------------
+
+
+def _producers_alive(run_ids: list[int]) -> set[int]:
+    """The runs among these whose producer is at work now (it holds the run's advisory lock)."""
+    if connection.vendor != "postgresql" or not run_ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s AND objsubid = 2 AND objid = ANY(%s)",
+            [LOCK_NAMESPACE, [run_id % 2**31 for run_id in run_ids]],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def retry_abandoned_runs() -> list[int]:
+    """Queue again each active run whose lease has expired; returns their ids.
+
+    The lease of a run whose producer is still at work (a long step) is renewed instead. A
+    run already interrupted ``MAX_ATTEMPTS`` times is failed, with the reason. Rows are
+    locked and skipped if locked, so two beats never queue a run twice for one expiry.
+    """
+    with transaction.atomic():
+        expired = list(
+            ReportRun.objects.active()
+            .filter(Q(lease_expires_at__lt=timezone.now()) | Q(lease_expires_at__isnull=True))
+            .select_for_update(skip_locked=True)
+            .defer("snapshot")
+        )
+        alive = _producers_alive([run.pk for run in expired])
+        retried, given_up = [], []
+        for run in expired:
+            run.lease_expires_at = lease_end()
+            if run.pk % 2**31 in alive:
+                pass  # at work: only the lease is renewed
+            elif run.attempts >= MAX_ATTEMPTS:
+                run.status = ReportRun.Status.FAILED
+                run.finished_at = timezone.now()
+                run.lease_expires_at = None
+                run.error = (
+                    f"Interrupted {run.attempts} times (a worker stopped while producing it); "
+                    "start the report again."
+                )
+                given_up.append(run)
+            else:
+                run.status = ReportRun.Status.QUEUED
+                retried.append(run.pk)
+                transaction.on_commit(partial(_enqueue, run.pk))
+        ReportRun.objects.bulk_update(
+            expired, ["status", "finished_at", "lease_expires_at", "error"]
+        )
+    for run in given_up:
+        _remove_partial_files(run)
+    if retried:
+        logger.warning("Report runs %s were abandoned by their producer; queued again", retried)
+    return retried

@@ -15,7 +15,7 @@ from .models import ReportRun
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRIES = 3
+MAX_RETRIES = services.MAX_ATTEMPTS - 1
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True, reject_on_worker_lost=True)
@@ -29,7 +29,8 @@ def generate_annual_report(self, run_id: int) -> str:
             return "missing"
         except Exception as error:
             final = retries >= self.max_retries
-            services.record_failure(run_id, error, final=final)
+            countdown = 0 if self.request.is_eager else services.retry_delay(retries)
+            services.record_failure(run_id, error, final=final, retry_in=countdown)
             if final:
                 logger.exception("Report run %s failed after %s attempts", run_id, retries + 1)
                 return ReportRun.Status.FAILED
@@ -38,8 +39,14 @@ def generate_annual_report(self, run_id: int) -> str:
                 # try again now rather than raise out of the page that asked.
                 retries += 1
                 continue
-            raise self.retry(exc=error, countdown=services.retry_delay(retries)) from error
+            raise self.retry(exc=error, countdown=countdown) from error
         return run.status
+
+
+@shared_task
+def retry_abandoned_runs() -> list[int]:
+    """Every 30 seconds (Celery beat): queue again the runs whose producer is gone."""
+    return services.retry_abandoned_runs()
 
 
 @shared_task

@@ -569,6 +569,9 @@ class Notification(models.Model):
 
     Sending happens after commit through Celery; a message whose sending failed (broker or mail
     server down) stays unsent here and is retried by the periodic task, so nothing is lost.
+    A sender first claims the notice (``claimed_by``, its sweep's token, in a transaction of
+    its own), then sends it under its ``message_id``, marking it sent at the moment the mail
+    server takes it (``requests_app.notifications`` explains why that is sent once).
     """
 
     event = models.ForeignKey(RequestEvent, on_delete=models.PROTECT, related_name="notifications")
@@ -578,6 +581,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.IntegerField(null=True, blank=True)
+    # The e-mail's Message-ID, the same on every attempt: a recipient's system that sees it
+    # twice knows it is one message.
+    message_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
 
     class Meta:
         indexes = [models.Index(fields=["sent_at", "created_at"], name="notification_unsent")]

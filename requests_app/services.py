@@ -7,6 +7,7 @@ filed and submitted in one call (``file_request``) takes the same checks and eff
 (``_apply_action``) before its row is first written, which no one else can see until then.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
 from bali_portal.db import insert_new, prepared_cursor
+from bali_portal.storage import storage_failed
 from designations.selectors import (
     acts_as_focal_point,
     designation_in_force_params,
@@ -55,6 +57,8 @@ from .workflow import (
     get_action,
     resulting_state,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- Domain errors, turned into clear messages by pages and into HTTP statuses by the API ---
 
@@ -90,6 +94,12 @@ class InvalidInput(RequestError):
     """Missing or invalid fields; ``errors`` names each one."""
 
     status = 400
+
+
+class StorageUnavailable(RequestError):
+    """The file store (the object store, or the disk) could not take a document: try again."""
+
+    status = 503
 
 
 # --- Drafts ------------------------------------------------------------------------------------
@@ -864,33 +874,54 @@ def add_attachment(*, request: Request, actor: User, upload, kind: str = "") -> 
     detected, problem = uploads.checked(upload)
     if problem:
         errors["file"] = problem
-    with transaction.atomic():
-        locked = _lock_visible(request.pk, actor)
-        if not capacities_of(actor, locked) & ATTACHING_CAPACITIES:
-            raise ActionNotPermitted(_("You cannot add documents to this request."))
-        if locked.state in TERMINAL_STATES:
-            raise TransitionNotAllowed(
-                _("This request is %(state)s: documents can no longer be added.")
-                % {"state": locked.get_state_display().lower()}
+    attachment = None
+    try:
+        with transaction.atomic():
+            locked = _lock_visible(request.pk, actor)
+            if not capacities_of(actor, locked) & ATTACHING_CAPACITIES:
+                raise ActionNotPermitted(_("You cannot add documents to this request."))
+            if locked.state in TERMINAL_STATES:
+                raise TransitionNotAllowed(
+                    _("This request is %(state)s: documents can no longer be added.")
+                    % {"state": locked.get_state_display().lower()}
+                )
+            _raise_if(errors)
+            attachment = Attachment(
+                request=locked,
+                kind=kind,
+                stored_name=f"{uuid.uuid4().hex}{detected.extension}",
+                original_name=uploads.clean_original_name(upload.name, detected),
+                content_type=detected.content_type,
+                size=upload.size,
+                uploaded_by=actor,
             )
-        _raise_if(errors)
-        attachment = Attachment(
-            request=locked,
-            kind=kind,
-            stored_name=f"{uuid.uuid4().hex}{detected.extension}",
-            original_name=uploads.clean_original_name(upload.name, detected),
-            content_type=detected.content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        # The name on disk is generated; nothing the uploader typed reaches the file system.
-        attachment.file.save(attachment.stored_name, upload, save=False)
-        try:
+            _store_attachment_file(attachment, upload)
             attachment.save()
-        except Exception:
-            attachment.file.delete(save=False)
-            raise
+    except Exception:
+        # A store that failed left no row; a row that was not committed leaves no file.
+        if attachment is not None and attachment.file:
+            _discard_file(attachment.file)
+        raise
     return attachment
+
+
+def _store_attachment_file(attachment: Attachment, upload) -> None:
+    # The stored name is generated; nothing the uploader typed reaches the storage.
+    try:
+        attachment.file.save(attachment.stored_name, upload, save=False)
+    except Exception as error:
+        if not storage_failed(error):
+            raise
+        logger.warning("Could not store an attachment: %s", error)
+        message = _("The document could not be stored just now; it was not added. Try again.")
+        raise StorageUnavailable(message, {"file": message}) from error
+
+
+def _discard_file(field_file) -> None:
+    try:
+        field_file.delete(save=False)
+    except Exception:  # the store failed again: the object is left, and logged
+        logger.exception("Could not remove %s after its row was not written", field_file.name)
 
 
 # --- staff (issue 4): bulk actions from the queue, and the service levels --------------------

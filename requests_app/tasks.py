@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from bali_portal.broker import publish
+
 from . import digest, notifications
 
 
@@ -12,11 +14,12 @@ def send_event_notifications(event_id: int) -> int:
 
 @shared_task
 def send_pending_notifications() -> int:
-    """Sweep of the outbox, after a window of events and periodically (beat): whatever is
-    owed. A full batch that all went asks for the next sweep at once."""
+    """Sweep of the outbox, after a window of events, whenever a worker connects to the
+    broker, and periodically (beat): whatever is owed. A full batch that all went asks for the
+    next sweep at once; sweeps running together claim different notices."""
     sent, more = notifications.send_batch()
     if more:
-        send_pending_notifications.delay()
+        publish(send_pending_notifications)
     return sent
 
 

@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -29,6 +28,17 @@ def _fresh_cache():
     notifications.forget_own_sweep()
 
 
+def run_tasks_eagerly(eager: bool) -> None:
+    """Have the portal's tasks run in-process (``True``) or go to the broker (``False``).
+
+    Celery 5.6 looks a setting up under its Django name (``CELERY_TASK_ALWAYS_EAGER``) before
+    its own, so a change must be made under both.
+    """
+    from bali_portal.celery import app
+
+    app.conf.update(task_always_eager=eager, CELERY_TASK_ALWAYS_EAGER=eager)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_shared_cache(request):
     """Without Redis the shared cache (the login throttle's counters) is a table: emptied for
@@ -46,17 +56,19 @@ def _fresh_shared_cache(request):
 @pytest.fixture(autouse=True)
 def celery_mode(request, settings):
     """Tasks run in-process unless a test is marked ``celery_worker`` (then: real broker)."""
+    from bali_portal import broker
     from bali_portal.celery import app
 
     original = app.conf.task_always_eager
+    broker.forget_outage()
     if request.node.get_closest_marker("celery_worker"):
         if not settings.REDIS_URL:
             pytest.skip("needs a real broker: set REDIS_URL (CI's PostgreSQL run does)")
-        app.conf.task_always_eager = False
+        run_tasks_eagerly(False)
     else:
-        app.conf.task_always_eager = True
+        run_tasks_eagerly(True)
     yield
-    app.conf.task_always_eager = original
+    run_tasks_eagerly(original)
 
 
 class WorkerProcess:
@@ -72,22 +84,10 @@ class WorkerProcess:
 
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        from tests.faults.stack import worker_command
+
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "bali_portal",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                name,
-            ],
+            worker_command(name),
             cwd=ROOT,
             env=self.env,
             stdout=self.log,
@@ -146,6 +146,17 @@ def celery_worker_process(request, transactional_db, settings, tmp_path):
     worker = WorkerProcess(env, tmp_path / "worker.log").start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def redis_server():
+    """A ``redis-server`` of the test's own on a free port, which the test may stop and start
+    (never the shared one)."""
+    from tests.faults.stack import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.kill()
 
 
 def _is_transactional(request) -> bool:

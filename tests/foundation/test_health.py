@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -32,13 +33,8 @@ def test_readyz_is_503_when_the_broker_is_unreachable(client):
     assert response.json()["checks"]["broker"] != "ok"
 
 
-def test_readyz_is_503_when_the_database_is_unreachable():
-    # A real, separate process whose database is a closed port: nothing is mocked.
-    code = (
-        "from django.test.utils import setup_test_environment; setup_test_environment(); "
-        "from django.test import Client; r = Client().get('/readyz'); "
-        "print(r.status_code, r.json()['checks']['database'])"
-    )
+def without_a_database(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a portal process whose database is a closed port."""
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
     env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/nothing"
     result = subprocess.run(
@@ -50,6 +46,39 @@ def test_readyz_is_503_when_the_database_is_unreachable():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_readyz_is_503_when_the_database_is_unreachable():
+    # A real, separate process whose database is a closed port: nothing is mocked.
+    code = (
+        "from django.test.utils import setup_test_environment; setup_test_environment(); "
+        "from django.test import Client; r = Client().get('/readyz'); "
+        "print(r.status_code, r.json()['checks']['database'])"
+    )
+    result = without_a_database(code)
     status, detail = result.stdout.strip().splitlines()[-1].split()
     assert status == "503"
     assert detail == "OperationalError"
+
+
+def test_pages_and_api_answer_503_with_retry_after_when_the_database_is_unreachable():
+    # A real, separate process whose database is a closed port (the full stack's version,
+    # through gunicorn, is tests/faults/test_database_faults.py).
+    code = (
+        "from django.test.utils import setup_test_environment; setup_test_environment(); "
+        "from django.test import Client; c = Client(raise_request_exception=False); "
+        "import json; answers = [c.get(p) for p in ('/registry/', '/api/v1/activities/')]; "
+        "print(json.dumps([[a.status_code, a.get('Retry-After'), a['Content-Type'], "
+        "a.content.decode()] for a in answers]))"
+    )
+    result = without_a_database(code)
+    page, api = json.loads(result.stdout.strip().splitlines()[-1])
+    assert page[:3] == [503, "30", "text/html; charset=utf-8"]
+    assert "temporarily unavailable" in page[3]
+    assert api[:3] == [503, "30", "application/json"]
+    assert json.loads(api[3]) == {
+        "detail": "The service is temporarily unavailable; try again shortly.",
+        "code": "unavailable",
+        "errors": {},
+    }

@@ -110,15 +110,21 @@ def test_embedded_default_is_sqlite_eager_tasks_and_console_mail():
     assert "console" in email
 
 
-def test_redis_url_gives_a_real_broker_and_result_backend():
-    broker, backend, eager = print_settings(
+def test_redis_url_gives_a_real_broker_and_no_result_backend():
+    broker, backend, eager, health_checks = print_settings(
         "CELERY_BROKER_URL",
         "CELERY_RESULT_BACKEND",
         "CELERY_TASK_ALWAYS_EAGER",
+        "DATABASES['default']['CONN_HEALTH_CHECKS']",
         REDIS_URL="redis://127.0.0.1:6379/3",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/bali",
     )
-    assert broker == backend == "'redis://127.0.0.1:6379/3'"
+    assert broker == "'redis://127.0.0.1:6379/3'"
+    # Nothing reads task results; a result backend only made publishing wait for Redis.
+    assert backend == "None"
     assert eager == "False"
+    # A kept connection the server closed is replaced before a request uses it.
+    assert health_checks == "True"
 
 
 def test_database_url_selects_postgresql():
@@ -129,3 +135,32 @@ def test_database_url_selects_postgresql():
     )
     assert "postgresql" in engine
     assert name == "'bali'"
+
+
+def test_media_storage_is_the_local_folder_by_default_and_an_s3_bucket_when_asked():
+    (local,) = print_settings("STORAGES['default']['BACKEND']")
+    assert local == "'django.core.files.storage.FileSystemStorage'"
+    backend, bucket, endpoint, style = print_settings(
+        "STORAGES['default']['BACKEND']",
+        "STORAGES['default']['OPTIONS']['bucket_name']",
+        "STORAGES['default']['OPTIONS']['endpoint_url']",
+        "STORAGES['default']['OPTIONS']['addressing_style']",
+        MEDIA_STORAGE="s3",
+        S3_BUCKET="bali-media",
+        S3_ENDPOINT_URL="http://minio:9000",
+    )
+    assert backend == "'storages.backends.s3.S3Storage'"
+    assert (bucket, endpoint, style) == ("'bali-media'", "'http://minio:9000'", "'path'")
+
+
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"MEDIA_STORAGE": "s3"}, "MEDIA_STORAGE=s3 needs S3_BUCKET"),
+        ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE='ftp': use local or s3"),
+    ],
+)
+def test_a_media_storage_that_cannot_work_stops_the_portal_at_start(env, message):
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr

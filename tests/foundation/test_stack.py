@@ -31,3 +31,16 @@ def test_readme_gives_the_two_commands_and_ci_calls_the_test_command():
     assert "sh scripts/test" in readme
     assert "docker compose up" in readme
     assert "sh scripts/test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_service_restarts_and_an_object_store_comes_as_a_profile():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert all(service.get("restart") for service in services.values()), services.keys()
+    assert services["minio"]["profiles"] == ["minio"]
+    assert services["minio-bucket"]["profiles"] == ["minio"]
+    environment = services["web"]["environment"]
+    assert environment["MEDIA_STORAGE"] == "${MEDIA_STORAGE:-local}"
+    assert {"S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"} <= set(
+        environment
+    )

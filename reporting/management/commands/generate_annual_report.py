@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bali_portal.broker import publish
 from reporting import services
 from reporting.tasks import generate_annual_report
 
@@ -31,7 +32,11 @@ class Command(BaseCommand):
                 "; ".join(f"{name}: {message}" for name, message in error.errors.items())
             ) from None
         if queue:
-            generate_annual_report.delay(run.pk)
+            if not publish(generate_annual_report, run.pk):
+                self.stderr.write(
+                    f"The task queue could not be reached: report run {run.pk} stays queued "
+                    "and is queued again when its lease expires."
+                )
             self.stdout.write(f"Report run {run.pk} for {run.year} is queued.")
             return
         try:
@@ -41,4 +46,5 @@ class Command(BaseCommand):
             raise CommandError(f"Report run {run.pk} failed: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Report run {run.pk} for {run.year} is done."))
         for kind in ("pdf", "xlsx", "csv"):
-            self.stdout.write(f"  {kind}: {run.file_for(kind).path}")
+            # The name in the media storage (MEDIA_ROOT, or the bucket with MEDIA_STORAGE=s3).
+            self.stdout.write(f"  {kind}: {run.file_for(kind).name}")

@@ -1,0 +1,47 @@
+"""Publishing a task when the broker may be down.
+
+Every task the portal publishes stands for work already recorded in the database: e-mail in
+the outbox, a report run with its lease. So a publish that fails loses nothing (the periodic
+sweep and the lease reaper publish it again) and must not fail the request that asked for it,
+nor make it wait: ``publish`` returns ``False`` at once while the broker is known to be down,
+and within the publish retry policy's two seconds (``settings.py``) when it first goes down.
+
+In-process (no broker, the embedded default) the task runs at once and its exceptions are the
+caller's, as they would be without Celery.
+"""
+
+import logging
+import time
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+_unreachable_until = 0.0
+
+
+def publish(task, *args, countdown: float | None = None, **kwargs) -> bool:
+    """Queue ``task(*args, **kwargs)``; ``False`` if the broker could not take it."""
+    global _unreachable_until
+    if task.app.conf.task_always_eager:
+        task.apply_async(args, kwargs, countdown=countdown)
+        return True
+    if time.monotonic() < _unreachable_until:
+        return False
+    try:
+        task.apply_async(args, kwargs, countdown=countdown)
+    except Exception as error:  # any failure of the broker's client: the database has the work
+        _unreachable_until = time.monotonic() + RETRY_AFTER_SECONDS
+        logger.warning(
+            "Could not queue %s (%s: %s); it will be queued again later",
+            task.name,
+            type(error).__name__,
+            error,
+        )
+        return False
+    return True
+
+
+def forget_outage() -> None:
+    """As if the broker had never failed in this process (it is connected again; tests)."""
+    global _unreachable_until
+    _unreachable_until = 0.0
