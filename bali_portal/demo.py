@@ -13,6 +13,7 @@ DEMO_STEPS = [
     "registry.demo",
     "bali_portal.accounts.demo",
     "requests_app.demo",
+    "exchange.demo",
     "reporting.demo",
 ]
 

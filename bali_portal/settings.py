@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "registry",
     "requests_app",
     "reporting",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notification-outbox-sweep": {
         "task": "requests_app.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
+    # A referral left without an answer for two weeks: its contact is reminded, once.
+    "referral-reminders": {
+        "task": "exchange.tasks.remind_unanswered_referrals",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "exchange-mail-sweep": {
+        "task": "exchange.tasks.send_pending_mail",
         "schedule": crontab(minute="*/10"),
     },
     "annual-report-each-january": {
@@ -274,5 +284,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# How long the link a referral's partner answers by stays valid, and after how many days
+# without an answer the partner is reminded (once).
+REFERRAL_LINK_MAX_AGE_DAYS = env_int("REFERRAL_LINK_MAX_AGE_DAYS", 120)
+REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 14)
 # Used in e-mail links, where there is no incoming request to take the host from.
 PORTAL_BASE_URL = (env_str("PORTAL_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bali_portal.accounts.models import Role
+
 from .freshness import registry_changed
 from .models import (
     IDENTIFIER_LINK_KINDS,
@@ -37,7 +39,13 @@ from .records import (
     input_to_row,
 )
 from .search import refresh_search_index, store_search_document
-from .selectors import activities_editable_by, can_create_activities, can_edit_directory
+from .selectors import (
+    activities_editable_by,
+    assistance_sources_editable_by,
+    can_add_assistance_sources,
+    can_create_activities,
+    can_edit_directory,
+)
 
 HUNDRED = Decimal("100")
 SHARE_TOLERANCE = Decimal("0.05")
@@ -301,7 +309,16 @@ def save_solution(*, actor, solution: Solution, relations: dict) -> Solution:
 
 @transaction.atomic
 def save_assistance_source(*, actor, source: AssistanceSource, relations: dict) -> AssistanceSource:
-    _check_directory_editor(actor)
+    """Save a source of assistance: the coordinator any, a regional centre its own (it stays
+    the provider: a centre cannot hand a source to another organization)."""
+    if source.pk is None:
+        allowed = can_add_assistance_sources(actor)
+    else:
+        allowed = assistance_sources_editable_by(actor).filter(pk=source.pk).exists()
+    if actor.role == Role.REGIONAL_CENTRE:
+        allowed = allowed and source.provider_id == actor.organization_id
+    if not allowed:
+        raise PermissionDenied(_("You cannot keep this source of assistance."))
     source.full_clean()
     source.save()
     for name, values in relations.items():

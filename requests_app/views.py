@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bali_portal.accounts.models import Role
 from bali_portal.pagination import KeysFirstPaginator
+from exchange.selectors import request_panel
 from registry.matching import matches_for
 
 from . import selectors, services, sla
@@ -238,8 +239,13 @@ def _render_detail(
         "can_edit": request_obj.is_draft and is_focal_point,
         "upload_form": upload_form or (AttachmentForm() if can_attach else None),
         "evaluation": getattr(request_obj, "evaluation", None),
+        "exchange": request_panel(user, request_obj, _codes(request_obj, "support_types")),
     }
     return render(request, "requests_app/detail.html", context, status=status)
+
+
+def _codes(request_obj: Request, name: str) -> set[str]:
+    return {item.pk for item in selectors.related_items(request_obj, name)}
 
 
 # --- Pages ---------------------------------------------------------------------------------------

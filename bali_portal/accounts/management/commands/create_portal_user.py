@@ -13,6 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--country", help="ISO alpha-3 code, for focal points")
         parser.add_argument("--regional-office", help="ROA, ROAP, ROE, ROLAC, RONA or ROWA")
         parser.add_argument("--division", help="DEWA, DELC, DTIE, DEPI, DRC or DCPI")
+        parser.add_argument(
+            "--organization", help="a regional centre's number, acronym or name (regional_centre)"
+        )
         parser.add_argument("--password", help="omit to create the user without a password")
         parser.add_argument("--full-name", default="")
 
@@ -26,6 +29,7 @@ class Command(BaseCommand):
                 country=options["country"],
                 regional_office=options["regional_office"],
                 division=options["division"],
+                organization=options["organization"],
             )
         except PortalUserError as exc:
             raise CommandError(str(exc)) from None
