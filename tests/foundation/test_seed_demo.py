@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     """Every row of every portal model, so that any change at all shows up."""
     rows = {}
+    portal = {"accounts", "registry", "requests_app", "reporting", "exchange"}
     for model in apps.get_models():
-        if model._meta.app_label in {"accounts", "registry", "requests_app", "reporting"}:
+        if model._meta.app_label in portal:
             rows[model._meta.label] = sorted(
                 repr(sorted(row.items())) for row in model.objects.values()
             )
