@@ -15,15 +15,20 @@ class UserAdmin(BaseUserAdmin):
         "country",
         "regional_office",
         "division",
+        "organization",
         "is_active",
     ]
     list_filter = ["role", "regional_office", "division", "is_active"]
     search_fields = ["email", "full_name"]
     autocomplete_fields = ["country"]
+    raw_id_fields = ["organization"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name",)}),
-        (_("Role and scope"), {"fields": ("role", "country", "regional_office", "division")}),
+        (
+            _("Role and scope"),
+            {"fields": ("role", "country", "regional_office", "division", "organization")},
+        ),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -38,6 +43,7 @@ class UserAdmin(BaseUserAdmin):
                     "country",
                     "regional_office",
                     "division",
+                    "organization",
                     "password1",
                     "password2",
                 ),

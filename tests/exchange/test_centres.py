@@ -240,3 +240,13 @@ def test_the_centre_page_is_its_own(cast, centres, client_for):
     assert "Kenya" in html and "Uganda" in html
     assert client_for(cast.owner).get("/registry/centre/").status_code == 403
     assert Organization.objects.filter(kind="regional_centre").count() == 2
+
+
+def test_the_coordinator_keeps_the_centres_countries_in_the_admin(centres, client):
+    admin = factories.coordinator(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    for name in ("regionalcentre", "referral", "offer", "expert", "proposal", "matchnotice",
+                 "mail", "event"):  # fmt: skip
+        assert client.get(f"/admin/exchange/{name}/").status_code == 200, name
+    page = client.get(f"/admin/exchange/regionalcentre/{centres.east_africa.pk}/change/")
+    assert page.status_code == 200 and "countries" in page.content.decode()
