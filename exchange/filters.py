@@ -11,22 +11,31 @@ from registry.models import Country, Organization, SupportType, ThematicArea
 from .models import LANGUAGE_CHOICES, Expert, Offer
 
 
+def _by_codes(field_name: str, model, label):
+    """Items of a reference list by their codes (``?thematic_area=T02&thematic_area=T07``)."""
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=field_name,
+        queryset=model.objects.all(),
+        to_field_name="code",
+        label=label,
+        distinct=True,
+    )
+
+
+def _search(queryset, fields, value):
+    """Rows naming every word of ``value`` in one of ``fields``."""
+    for term in value.split():
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": term})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
 class OfferFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    thematic_area = django_filters.ModelMultipleChoiceFilter(
-        field_name="thematic_areas",
-        queryset=ThematicArea.objects.all(),
-        to_field_name="code",
-        label=_("Thematic area"),
-        distinct=True,
-    )
-    support_type = django_filters.ModelMultipleChoiceFilter(
-        field_name="support_types",
-        queryset=SupportType.objects.all(),
-        to_field_name="code",
-        label=_("Type of support"),
-        distinct=True,
-    )
+    thematic_area = _by_codes("thematic_areas", ThematicArea, _("Thematic area"))
+    support_type = _by_codes("support_types", SupportType, _("Type of support"))
     country_served = django_filters.ModelChoiceFilter(
         queryset=Country.objects.all(),
         to_field_name="code",
@@ -49,15 +58,15 @@ class OfferFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(description__icontains=term)
-                | Q(provider_country__name__icontains=term)
-                | Q(provider_organization__name__icontains=term)
-                | Q(provider_organization__acronym__icontains=term)
-            )
-        return queryset
+        return _search(queryset, self.SEARCHED, value)
+
+    SEARCHED = (
+        "title",
+        "description",
+        "provider_country__name",
+        "provider_organization__name",
+        "provider_organization__acronym",
+    )
 
     @extend_schema_field(OpenApiTypes.STR)  # a country's code
     def filter_country_served(self, queryset, name, value):
@@ -77,20 +86,8 @@ class OfferFilterSet(django_filters.FilterSet):
 
 class ExpertFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    thematic_area = django_filters.ModelMultipleChoiceFilter(
-        field_name="thematic_areas",
-        queryset=ThematicArea.objects.all(),
-        to_field_name="code",
-        label=_("Thematic area"),
-        distinct=True,
-    )
-    country = django_filters.ModelMultipleChoiceFilter(
-        field_name="countries",
-        queryset=Country.objects.all(),
-        to_field_name="code",
-        label=_("Country of experience"),
-        distinct=True,
-    )
+    thematic_area = _by_codes("thematic_areas", ThematicArea, _("Thematic area"))
+    country = _by_codes("countries", Country, _("Country of experience"))
     centre = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.filter(kind=Organization.Kind.REGIONAL_CENTRE),
         label=_("Regional centre"),

@@ -12,18 +12,14 @@ The reasons are kept as codes (``why``) and read out in the reader's language (`
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from registry.matching import (
@@ -32,6 +28,7 @@ from registry.matching import (
     WEIGHT_SUPPORT,
     WEIGHT_THEME,
     Match,
+    _shared,  # how many codes a row shares through a list: the registry's own scoring
 )
 from registry.models import Country, SupportType, ThematicArea
 from requests_app.models import Request, SouthSouthInterest
@@ -45,17 +42,6 @@ NOTIFY_THRESHOLD = 5
 # At most this many providers are told of one routed request (the best first).
 NOTIFY_LIMIT = 20
 SOUTH_SOUTH_INTERESTS = (SouthSouthInterest.SOUTH_SOUTH, SouthSouthInterest.TRIANGULAR)
-
-
-def _count_shared(through, owner: str, column: str, values) -> Coalesce:
-    """How many of ``values`` the row shares through an M2M table (0 when none)."""
-    counted = (
-        through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": list(values)})
-        .values(owner)
-        .annotate(shared=Count("pk"))
-        .values("shared")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _points(condition: Q, points: int) -> Case:
@@ -79,10 +65,8 @@ def offers_for(*, themes, support_types, country_id: str, south_south: bool) -> 
         Offer.objects.filter(is_published=True)
         .filter(serves_by_name | open_to_all)
         .annotate(
-            shared_themes=_count_shared(
-                Offer.thematic_areas.through, "offer", "thematicarea", themes
-            ),
-            shared_support=_count_shared(
+            shared_themes=_shared(Offer.thematic_areas.through, "offer", "thematicarea", themes),
+            shared_support=_shared(
                 Offer.support_types.through, "offer", "supporttype", support_types
             ),
             serves_country=serves_by_name,
@@ -176,10 +160,10 @@ def requests_matching_offer(offer: Offer, requests: QuerySet[Request] | None = N
     south_south = Q(south_south_interest__in=SOUTH_SOUTH_INTERESTS)
     return (
         requests.annotate(
-            shared_themes=_count_shared(
+            shared_themes=_shared(
                 Request.thematic_areas.through, "request", "thematicarea", themes
             ),
-            shared_support=_count_shared(
+            shared_support=_shared(
                 Request.support_types.through, "request", "supporttype", support_types
             ),
         )
