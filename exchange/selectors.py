@@ -191,19 +191,29 @@ class RequestPanel:
         )
 
 
+def can_share(user, request) -> bool:
+    """Whether partners may read a request is the country's to decide (its focal points)."""
+    return Capacity.FOCAL_POINT in capacities_of(user, request)
+
+
+def can_resend_link(user, request, referral) -> bool:
+    """The regional office (or the coordinator) sends the partner a fresh link while the
+    partner still has something to answer."""
+    staff = capacities_of(user, request) & {Capacity.REGIONAL_STAFF, Capacity.COORDINATOR}
+    return bool(staff) and (referral.is_awaiting_answer or referral.is_awaiting_outcome)
+
+
 def request_panel(user, request, support_type_codes) -> RequestPanel:
     capacities = capacities_of(user, request)
     panel = RequestPanel(
-        can_share=Capacity.FOCAL_POINT in capacities,
+        can_share=can_share(user, request),
         can_propose=centre_of(user) is not None and request.state in OPEN_STATES,
         can_decide=Capacity.REGIONAL_STAFF in capacities and request.state in OPEN_STATES,
     )
     panel.referral = referral_of(request)
     if panel.referral is not None:
         panel.referral_events = list(panel.referral.events.order_by("created_at", "pk"))
-        panel.can_resend_link = bool(
-            capacities & {Capacity.REGIONAL_STAFF, Capacity.COORDINATOR}
-        ) and panel.referral.status in ("sent", "accepted")
+        panel.can_resend_link = can_resend_link(user, request, panel.referral)
     if request.share_with_partners:
         panel.proposals = list(
             proposals_visible_to(user)

@@ -23,6 +23,7 @@ from . import mail, selectors
 from .matching import (
     NOTIFY_LIMIT,
     NOTIFY_THRESHOLD,
+    SOUTH_SOUTH_INTERESTS,
     requests_matching_offer,
     why_offer_answers,
     why_request_matches,
@@ -256,8 +257,7 @@ def resend_referral_link(*, referral: Referral, actor) -> Referral:
     visible = requests_visible_to(actor).filter(pk=referral.request_id).first()
     if visible is None:
         raise _not_found()
-    panel = selectors.request_panel(actor, visible, ())
-    if not panel.can_resend_link:
+    if not selectors.can_resend_link(actor, visible, referral):
         raise _forbidden(_("You cannot send this referral's link again."))
     referral = _locked_referral(referral.pk)
     _record(EventKind.REFERRAL_LINK_SENT, actor=actor, request=referral.request, referral=referral)
@@ -302,7 +302,7 @@ def set_partner_sharing(*, request, actor, share: bool) -> Request:
     locked = requests_visible_to(actor).select_for_update().filter(pk=request.pk).first()
     if locked is None:
         raise _not_found()
-    if not selectors.request_panel(actor, locked, ()).can_share:
+    if not selectors.can_share(actor, locked):
         raise _forbidden(
             _("Only the country's focal points decide whom its request is shared with.")
         )
@@ -464,7 +464,7 @@ def tell_providers_of_request(request_id: int) -> int:
     told_solutions = set(told.values_list("solution_id", flat=True))
     themes = {item.pk: item for item in request.thematic_areas.all()}
     support_types = {item.pk: item for item in request.support_types.all()}
-    south_south = request.south_south_interest in ("south_south", "triangular")
+    south_south = request.south_south_interest in SOUTH_SOUTH_INTERESTS
     new = 0
     for match in results.offers:
         offer = match.object
