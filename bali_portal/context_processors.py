@@ -15,6 +15,7 @@ NAVIGATION = [
             Role.DIVISION_STAFF,
             Role.COORDINATOR,
             Role.COUNCIL,
+            Role.REGIONAL_CENTRE,
         },
     ),
     (
@@ -24,6 +25,7 @@ NAVIGATION = [
     ),
     ("/registry/", _("Registry"), None),
     ("/focal-points/", _("Focal points"), None),
+    ("/registry/centre/", _("Regional centre"), {Role.REGIONAL_CENTRE}),
     ("/reports/", _("Annual reports"), {Role.COORDINATOR, Role.COUNCIL}),
 ]
 
@@ -31,13 +33,13 @@ NAVIGATION = [
 def navigation(request):
     user = getattr(request, "user", None)
     role = getattr(user, "role", None) if user and user.is_authenticated else None
-    items = [
-        {
-            "url": url,
-            "label": label,
-            "current": request.path == url or (url != "/" and request.path.startswith(url)),
-        }
-        for url, label, roles in NAVIGATION
-        if roles is None or role in roles
+    shown = [(url, label) for url, label, roles in NAVIGATION if roles is None or role in roles]
+    # The one item the page is under: the longest address it starts with.
+    under = [
+        url
+        for url, _label in shown
+        if request.path == url or (url != "/" and request.path.startswith(url))
     ]
+    current = max(under, key=len, default=None)
+    items = [{"url": url, "label": label, "current": url == current} for url, label in shown]
     return {"nav_items": items}

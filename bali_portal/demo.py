@@ -14,6 +14,7 @@ DEMO_STEPS = [
     "bali_portal.accounts.demo",
     "requests_app.demo",
     "designations.demo",
+    "exchange.demo",
     "reporting.demo",
 ]
 

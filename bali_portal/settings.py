@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "designations",
     "requests_app",
     "reporting",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,15 @@ CELERY_BEAT_SCHEDULE = {
     "report-run-leases": {
         "task": "reporting.tasks.retry_abandoned_runs",
         "schedule": 30,
+    },
+    # A referral left without an answer for two weeks: its contact is reminded, once.
+    "referral-reminders": {
+        "task": "exchange.tasks.remind_unanswered_referrals",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "exchange-mail-sweep": {
+        "task": "exchange.tasks.send_pending_mail",
+        "schedule": crontab(minute="*/10"),
     },
     "annual-report-each-january": {
         "task": "reporting.tasks.start_annual_report_for_past_year",
@@ -383,5 +393,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# How long the link a referral's partner answers by stays valid, and after how many days
+# without an answer the partner is reminded (once).
+REFERRAL_LINK_MAX_AGE_DAYS = env_int("REFERRAL_LINK_MAX_AGE_DAYS", 120)
+REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 14)
 # Used in e-mail links, where there is no incoming request to take the host from.
 PORTAL_BASE_URL = (env_str("PORTAL_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("registry.api.urls")),
     path("", include("reporting.api.urls")),
     path("", include("designations.api")),
+    path("", include("exchange.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -27,6 +28,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("requests/", include("requests_app.urls")),
     path("registry/", include("registry.urls")),
+    # The exchange (issue 19): its pages sit beside the registry's and the requests'.
+    path("", include("exchange.urls")),
     path("reports/", include("reporting.urls")),
     path("focal-points/", include("designations.urls")),
     path("api/v1/", include(api_v1)),

@@ -128,6 +128,8 @@ class MatchResults:
     organizations: list[Match] = field(default_factory=list)
     assistance_sources: list[Match] = field(default_factory=list)
     possible_duplicates: list[Match] = field(default_factory=list)
+    # What countries and regional centres offer (exchange.matching): a source of its own.
+    offers: list[Match] = field(default_factory=list)
 
     def __bool__(self):
         return any(
@@ -137,6 +139,7 @@ class MatchResults:
                 self.organizations,
                 self.assistance_sources,
                 self.possible_duplicates,
+                self.offers,
             )
         )
 
@@ -668,6 +671,8 @@ def matches_for(request, *, user=None, limit: int = LIMIT) -> MatchResults:
     Possible duplicates are requests, whose existence is itself confidential: they are listed
     only when ``user`` is given, and only those ``requests_visible_to(user)``.
     """
+    from exchange.matching import match_offers
+
     need = _read_need(request)
     activities = _match_activities(need, limit)
     solutions = _match_solutions(need, limit)
@@ -680,4 +685,5 @@ def matches_for(request, *, user=None, limit: int = LIMIT) -> MatchResults:
         possible_duplicates=(
             _possible_duplicates(request, need, user, limit) if user is not None else []
         ),
+        offers=match_offers(need, limit),
     )

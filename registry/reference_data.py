@@ -213,6 +213,8 @@ SUPPORT_TYPES = [
     ("fellowship", "Fellowships", "研究金"),
     ("equipment", "Equipment", "设备"),
     ("awareness", "Awareness and education", "宣传和教育"),
+    # Help to reach a source of assistance (seed 004 §2(b); exchange migration 0003).
+    ("funding_access", "Access to funding", "获得资金"),
 ]
 
 

@@ -84,6 +84,23 @@ def can_edit_directory(user) -> bool:
     return _is_active_user(user) and user.role == Role.COORDINATOR
 
 
+def assistance_sources_editable_by(user) -> QuerySet[AssistanceSource]:
+    """The coordinator keeps every source of assistance; a regional centre keeps its own
+    inventory, the sources it provides (seed 004 §10(b))."""
+    sources = AssistanceSource.objects.all()
+    if not _is_active_user(user):
+        return sources.none()
+    if user.role == Role.COORDINATOR:
+        return sources
+    if user.role == Role.REGIONAL_CENTRE:
+        return sources.filter(provider_id=user.organization_id)
+    return sources.none()
+
+
+def can_add_assistance_sources(user) -> bool:
+    return _is_active_user(user) and user.role in (Role.COORDINATOR, Role.REGIONAL_CENTRE)
+
+
 def organizations_visible_to(user) -> QuerySet[Organization]:
     return Organization.objects.select_related("country")
 

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bali_portal.accounts.models import Role
+
 from .freshness import registry_changed
 from .models import (
     IDENTIFIER_LINK_KINDS,
@@ -41,6 +43,8 @@ from .records import (
 from .search import refresh_search_index, store_search_document
 from .selectors import (
     activities_editable_by,
+    assistance_sources_editable_by,
+    can_add_assistance_sources,
     can_create_activities,
     can_edit_directory,
     can_record_priorities,
@@ -308,7 +312,16 @@ def save_solution(*, actor, solution: Solution, relations: dict) -> Solution:
 
 @transaction.atomic
 def save_assistance_source(*, actor, source: AssistanceSource, relations: dict) -> AssistanceSource:
-    _check_directory_editor(actor)
+    """Save a source of assistance: the coordinator any, a regional centre its own (it stays
+    the provider: a centre cannot hand a source to another organization)."""
+    if source.pk is None:
+        allowed = can_add_assistance_sources(actor)
+    else:
+        allowed = assistance_sources_editable_by(actor).filter(pk=source.pk).exists()
+    if actor.role == Role.REGIONAL_CENTRE:
+        allowed = allowed and source.provider_id == actor.organization_id
+    if not allowed:
+        raise PermissionDenied(_("You cannot keep this source of assistance."))
     source.full_clean()
     source.save()
     for name, values in relations.items():

@@ -36,7 +36,7 @@ from .forms import (
     initial_formsets,
 )
 from .importing import import_csv
-from .models import Activity, Division, PartnerRole
+from .models import Activity, Division, Organization, PartnerRole
 from .pagination import CountedPaginator
 from .records import COLUMN_HELP, COLUMNS, READ_ONLY_COLUMNS
 from .search import is_listed_by_title, listed_results, next_page_token
@@ -314,7 +314,11 @@ def assistance_source_list(request):
         "thematic_areas", "eligible_regional_offices"
     )
     return _paginated_list(
-        request, AssistanceSourceFilterSet, sources, "registry/assistance_source_list.html"
+        request,
+        AssistanceSourceFilterSet,
+        sources,
+        "registry/assistance_source_list.html",
+        can_edit=selectors.can_add_assistance_sources(request.user),
     )
 
 
@@ -328,7 +332,12 @@ def assistance_source_detail(request, pk: int):
     return render(
         request,
         "registry/assistance_source_detail.html",
-        {"source": source, "can_edit": selectors.can_edit_directory(request.user)},
+        {
+            "source": source,
+            "can_edit": selectors.assistance_sources_editable_by(request.user)
+            .filter(pk=pk)
+            .exists(),
+        },
     )
 
 
@@ -346,14 +355,26 @@ _DIRECTORY = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def directory_edit(request, kind: str, pk: int | None = None):
-    """Create or edit an organization, solution or source of assistance (the coordinator)."""
-    if not selectors.can_edit_directory(request.user):
-        raise PermissionDenied
+    """Create or edit an organization, solution or source of assistance (the coordinator; a
+    regional centre its own sources of assistance)."""
     form_class, selector, noun = _DIRECTORY[kind]
+    if kind == "assistance_source":
+        allowed = selectors.can_add_assistance_sources(request.user)
+        editable = selectors.assistance_sources_editable_by(request.user)
+    else:
+        allowed = selectors.can_edit_directory(request.user)
+        editable = getattr(selectors, selector)(request.user)
+    if not allowed:
+        raise PermissionDenied
     instance = None
     if pk is not None:
-        instance = get_object_or_404(getattr(selectors, selector)(request.user), pk=pk)
+        instance = get_object_or_404(editable, pk=pk)
     form = form_class(request.POST or None, instance=instance)
+    if kind == "assistance_source" and request.user.role == Role.REGIONAL_CENTRE:
+        # A centre keeps its own inventory: it is the provider of what it records.
+        form.fields["provider"].queryset = Organization.objects.filter(
+            pk=request.user.organization_id
+        )
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         relations = {
@@ -372,8 +393,8 @@ def directory_edit(request, kind: str, pk: int | None = None):
                 saved = services.save_assistance_source(
                     actor=request.user, source=record, relations=relations
                 )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, str(error) if isinstance(error, PermissionDenied) else error)
         else:
             messages.success(request, _("Saved."))
             return redirect(saved)

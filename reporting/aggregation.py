@@ -46,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy
 
+from exchange.models import Referral, ReferralOutcome, ReferralStatus
 from registry.models import (
     MEA,
     Activity,
@@ -252,21 +253,22 @@ def _overdue(period: Period, prefix: str = "") -> Q:
 def _gap_counts(period: Period, prefix: str = "") -> dict:
     """The counts of the gaps tables that need no look-up in the registry.
 
-    Demand without a response is: declined, referred or overdue (``answered_no``); or never
-    taken up by a division (``untaken``) with no registry activity answering it. A request the
-    country withdrew is no gap. Whether an activity answers a request is counted by
-    ``_answered_counts``, and the two are combined by ``_gap_row``.
+    Demand without a response is: declined or overdue (``answered_no``); or never taken up by a
+    division nor referred to a partner (``untaken``), with no registry activity answering it. A
+    request the country withdrew is no gap, nor one referred to a better-placed partner, who
+    follows it up (issue 19; ``referrals`` counts what came of them). Whether an activity
+    answers a request is counted by ``_answered_counts``, and the two are combined by
+    ``_gap_row``.
     """
     withdrawn = Q(**{f"{prefix}state": State.WITHDRAWN})
-    answered_no = ~withdrawn & (
-        Q(**{f"{prefix}state__in": (State.DECLINED, State.REFERRED)}) | _overdue(period, prefix)
-    )
-    untaken = ~withdrawn & ~answered_no & Q(**{f"{prefix}accepted_at__isnull": True})
+    referred = Q(**{f"{prefix}state": State.REFERRED})
+    answered_no = ~withdrawn & (Q(**{f"{prefix}state": State.DECLINED}) | _overdue(period, prefix))
+    untaken = ~withdrawn & ~referred & ~answered_no & Q(**{f"{prefix}accepted_at__isnull": True})
     return {
         "count": Count("pk"),
         "withdrawn": Count("pk", filter=withdrawn),
         "declined": Count("pk", filter=Q(**{f"{prefix}state": State.DECLINED})),
-        "referred": Count("pk", filter=Q(**{f"{prefix}state": State.REFERRED})),
+        "referred": Count("pk", filter=referred),
         "overdue": Count("pk", filter=_overdue(period, prefix)),
         "answered_no": Count("pk", filter=answered_no),
         "untaken": Count("pk", filter=untaken),
@@ -1009,6 +1011,58 @@ def requesters(period: Period, refs: References) -> dict:
     }
 
 
+# --- 10. Referrals to partners --------------------------------------------------------------
+
+# A referral's figures by where it stands: awaiting an answer, declined, accepted (under way),
+# and completed with each outcome.
+REFERRAL_FIGURES = {
+    "awaiting": Q(status=ReferralStatus.SENT),
+    "declined": Q(status=ReferralStatus.DECLINED),
+    "accepted": Q(status=ReferralStatus.ACCEPTED),
+    **{
+        outcome: Q(status=ReferralStatus.COMPLETED, outcome=outcome)
+        for outcome in ReferralOutcome.values
+    },
+}
+
+
+def referrals(period: Period, refs: References) -> dict:
+    """The referrals made in the year (plan §16-17, §26), by organization and by where each
+    stands at ``as_of``: awaiting the partner's answer, declined, accepted, or completed with
+    its outcome. One grouped query."""
+    made = Referral.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end)
+    figures = {
+        "count": Count("pk"),
+        **{key: Count("pk", filter=condition) for key, condition in REFERRAL_FIGURES.items()},
+    }
+    rows = (
+        made.values(
+            "organization_id",
+            "organization__name",
+            "organization__name_zh",
+            "organization__acronym",
+        )
+        .annotate(**figures)
+        .order_by("-count", "organization__name")
+    )
+    by_organization = [
+        {
+            "id": row["organization_id"],
+            "acronym": row["organization__acronym"],
+            "label": _label(row, "organization__"),
+            **{key: row[key] for key in figures},
+        }
+        for row in rows
+    ]
+    return {
+        "by_organization": by_organization,
+        "total": {key: sum(row[key] for row in by_organization) for key in figures},
+        "outcomes": [
+            {"code": code, "label": str(label)} for code, label in ReferralOutcome.choices
+        ],
+    }
+
+
 # The sections, in the report's order: (key, function).
 SECTIONS = (
     ("received", received),
@@ -1020,6 +1074,7 @@ SECTIONS = (
     ("cooperation", cooperation),
     ("lessons", lessons),
     ("requesters", requesters),
+    ("referrals", referrals),
 )
 
 

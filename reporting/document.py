@@ -224,7 +224,7 @@ class Document:
 
 def section_titles() -> list[str]:
     """The titles of the sections, in the active language (issue 6, "Contents"; issue 16 adds
-    the ninth)."""
+    the ninth, issue 19 the tenth)."""
     return [
         _("Requests received"),
         _("How requests were handled"),
@@ -235,6 +235,7 @@ def section_titles() -> list[str]:
         _("South-South and triangular cooperation, and gender"),
         _("Lessons learned"),
         _("Who asked: countries, forums and UN bodies"),
+        _("Referrals to partners"),
     ]
 
 
@@ -726,10 +727,11 @@ def _needs(snapshot, number) -> Section:
     section.paragraphs.append(
         _(
             "The needs countries expressed in %(year)s, by region and by country, and the gaps: "
-            "demand without a response. A request is without a response when it was declined, "
-            "referred or is overdue, or when no division has taken it up and no registry "
-            "activity under way or completed works on its theme in its country. Requests the "
-            "country withdrew are not gaps."
+            "demand without a response. A request is without a response when it was declined "
+            "or is overdue, or when no division has taken it up, it was not referred to a "
+            "partner and no registry activity under way or completed works on its theme in its "
+            "country. Requests the country withdrew are not gaps, nor those referred to a "
+            "better-placed partner (the section on referrals follows them up)."
         )
         % {"year": snapshot["year"]}
     )
@@ -1119,6 +1121,65 @@ def _requesters(snapshot, number) -> Section | None:
     return section
 
 
+def _referrals(snapshot, number) -> Section | None:
+    data = snapshot.get("referrals")
+    if data is None:
+        return None  # a run whose figures were taken before this section existed
+    total = data["total"]
+    section = Section(number, "referrals", section_titles()[number - 1])
+    section.paragraphs.append(
+        _(
+            "The requests the regional offices referred in %(year)s to better-placed "
+            "organizations (plan §16-17, §26), and what the partners made of them by "
+            "%(as_of)s: %(count)s referrals, %(accepted)s of them accepted and %(completed)s "
+            "completed. Partners answer and report the outcome through the portal; a referred "
+            "request is not counted among the gaps."
+        )
+        % {
+            "year": snapshot["year"],
+            "as_of": _as_of_date(snapshot),
+            "count": display(total["count"], INT),
+            "accepted": display(_referrals_accepted(total), INT),
+            "completed": display(_referrals_completed(total), INT),
+        }
+    )
+    keys = ["count", "awaiting", "declined", "accepted", *REFERRAL_OUTCOMES]
+    columns = [
+        Column(_("Referrals"), INT),
+        Column(_("Awaiting an answer"), INT),
+        Column(_("Declined"), INT),
+        Column(_("Accepted, under way"), INT),
+        Column(_("Completed: support provided"), INT),
+        Column(_("Completed: support partly provided"), INT),
+        Column(_("Completed: support not provided"), INT),
+    ]
+    section.tables.append(
+        Table(
+            f"{number}.1",
+            _("Referrals by organization and outcome"),
+            [Column(_("Acronym"), CODE), Column(_("Organization")), *columns],
+            [
+                [row["acronym"], row["label"], *(row[key] for key in keys)]
+                for row in data["by_organization"]
+            ],
+            total=["", _("Total"), *(total[key] for key in keys)],
+        )
+    )
+    return section
+
+
+REFERRAL_OUTCOMES = ("supported", "partly_supported", "not_supported")
+
+
+def _referrals_accepted(total) -> int:
+    """Accepted by the partner: under way, or completed since."""
+    return total["accepted"] + _referrals_completed(total)
+
+
+def _referrals_completed(total) -> int:
+    return sum(total[key] for key in REFERRAL_OUTCOMES)
+
+
 BUILDERS = (
     _received,
     _handling,
@@ -1129,6 +1190,7 @@ BUILDERS = (
     _cooperation,
     _lessons,
     _requesters,
+    _referrals,
 )
 
 
@@ -1304,6 +1366,21 @@ def headlines(snapshot) -> list[Headline]:
             _("Requests from forums and UN bodies"),
             forums["current"],
             previous=forums["previous"],
+        )
+    if "referrals" in snapshot:
+        referrals = snapshot["referrals"]["total"]
+        add(10, "referrals_made", _("Referrals to partners"), referrals["count"])
+        add(
+            10,
+            "referrals_accepted",
+            _("Referrals accepted by the partner"),
+            _referrals_accepted(referrals),
+        )
+        add(
+            10,
+            "referrals_completed",
+            _("Referrals completed by the partner"),
+            _referrals_completed(referrals),
         )
     return items
 

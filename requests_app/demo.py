@@ -16,10 +16,12 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
+from django.utils.text import slugify
 
 from bali_portal.accounts.demo import DEMO_PASSWORD
 from bali_portal.accounts.models import Role, User
 from bali_portal.accounts.services import create_portal_user
+from exchange.models import Mail
 from registry.models import Activity, Organization
 
 from . import services
@@ -243,8 +245,10 @@ def _data(action: str, need: Need, number: int, context: dict) -> dict:
         return {"reason": need.decline, "explanation": DECLINE_EXPLANATIONS[need.decline]}
     if action == "refer":
         organization = _organization(need.refer_to)
+        domain = slugify(organization.acronym or "partner")
         return {
             "organization": organization.pk,
+            "contact_email": f"partnerships@{domain}.example.org",
             "explanation": f"{organization} runs a programme for exactly this need in the "
             "region and has agreed to take it up.",
         }
@@ -860,6 +864,7 @@ def seed(log) -> None:
         created.append(_tell(story, need, number, people, now, shift, context).pk)
     # Events of the past are history, not news: nobody is e-mailed about them.
     Notification.objects.filter(event__request_id__in=created, sent_at__isnull=True).delete()
+    Mail.objects.filter(referral__request_id__in=created, sent_at__isnull=True).delete()
     log(
         f"Requests: {len(created)} created, {existing} already there"
         + (f"; {users} green-economy focal points added." if users else ".")

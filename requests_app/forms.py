@@ -45,7 +45,13 @@ DRAFT_FIELDSETS = [
     ),
     (
         _("Cooperation and resources"),
-        ("south_south_interest", "other_support", "estimated_budget_usd", "co_financing"),
+        (
+            "south_south_interest",
+            "share_with_partners",
+            "other_support",
+            "estimated_budget_usd",
+            "co_financing",
+        ),
     ),
 ]
 DRAFT_FORM_FIELDS = tuple(name for _legend, names in DRAFT_FIELDSETS for name in names)
@@ -148,6 +154,7 @@ def _draft_form_fields() -> dict:
         "south_south_interest": field("south_south_interest").formfield(
             required=False, widget=forms.RadioSelect
         ),
+        "share_with_partners": field("share_with_partners").formfield(required=False),
         "other_support": field("other_support").formfield(
             required=False, widget=forms.Textarea(attrs={"rows": 3})
         ),
@@ -327,7 +334,11 @@ class ReferForm(ActionForm):
     organization = forms.ModelChoiceField(
         label=_("Organization referred to"), queryset=Organization.objects.all()
     )
-    explanation = _text(_("Why this organization is better placed"))
+    contact_email = forms.EmailField(
+        label=_("E-mail of the organization's contact"),
+        help_text=_("The contact is sent a link to accept or decline, and to report the outcome."),
+    )
+    explanation = _text(_("Why this organization is better placed"), required=False)
 
 
 class MergeForm(ActionForm):

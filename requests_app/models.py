@@ -175,6 +175,16 @@ class Request(models.Model):
         choices=SouthSouthInterest.choices,
         default=SouthSouthInterest.NONE,
     )
+    # Off by default: partners (regional centres, South-South providers) see a request's
+    # details only when the country has said they may (issue 19).
+    share_with_partners = models.BooleanField(
+        _("share with partners"),
+        default=False,
+        help_text=_(
+            "Let regional centres and the countries and centres offering South-South support "
+            "read this request, so that they can propose help."
+        ),
+    )
     other_support = models.TextField(
         _("support already received from others"),
         blank=True,

@@ -36,6 +36,11 @@ def requests_visible_to(user) -> QuerySet[Request]:
         return non_draft.filter(Q(lead_division_id=user.division_id) | Q(pk__in=supported))
     if user.role in (Role.COORDINATOR, Role.COUNCIL):
         return non_draft
+    if user.role == Role.REGIONAL_CENTRE:
+        # Only what a country shared with partners, of the countries the centre serves.
+        return non_draft.filter(
+            share_with_partners=True, country_id__in=countries_served_by(user.organization_id)
+        )
     return requests.none()
 
 
@@ -51,6 +56,15 @@ def _requests_of_focal_point(requests: QuerySet[Request], user) -> QuerySet[Requ
     return requests.filter(holds_current_designation(user)).filter(
         Q(country_id=user.country_id) | (Q(pk__in=covering) & ~Q(state=State.DRAFT))
     )
+
+
+def countries_served_by(organization_id) -> QuerySet:
+    """The codes of the countries a regional centre serves (a subquery)."""
+    from exchange.models import RegionalCentre
+
+    return RegionalCentre.countries.through.objects.filter(
+        regionalcentre_id=organization_id
+    ).values("country_id")
 
 
 def capacities_of(user, request: Request) -> set[str]:

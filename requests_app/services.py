@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -30,6 +31,7 @@ from designations.selectors import (
     designation_in_force_params,
     designation_in_force_sql,
 )
+from exchange.services import request_routed, send_referral
 from registry import eligibility
 from registry.models import Country, Division, Forum, Organization
 
@@ -107,7 +109,7 @@ class StorageUnavailable(RequestError):
 DRAFT_FIELDS = (
     "title", "description", "national_priorities", "scope", "desired_start", "duration_months",
     "beneficiaries", "gender_considerations", "south_south_interest", "other_support",
-    "estimated_budget_usd", "co_financing",
+    "estimated_budget_usd", "co_financing", "share_with_partners",
 )  # fmt: skip
 DRAFT_RELATIONS = (
     "thematic_areas", "cross_cutting_issues", "meas", "support_types", "covered_countries",
@@ -355,6 +357,15 @@ def _text(data: dict, name: str, errors: dict, required: bool = True) -> str:
     return value
 
 
+def _email(data: dict, name: str, errors: dict) -> str:
+    value = _text(data, name, errors)
+    try:
+        validate_email(value)
+    except ValidationError:
+        errors.setdefault(name, _("Enter a valid e-mail address."))
+    return value
+
+
 def _count(data: dict, name: str, errors: dict, required: bool = True) -> int | None:
     value = data.get(name)
     if value in (None, ""):
@@ -514,6 +525,7 @@ def _effect_route(request, actor, data, now, levels):
     request.decided_at = request.decided_at or now
     request.routed_at = now
     sla.start_acceptance_clock(request, now, levels)
+    request_routed(request)  # its providers hear of it, after commit (issue 19)
     return Outcome(
         payload={"lead_division": lead.pk, "supporting_divisions": sorted(d.pk for d in supporting)}
     )
@@ -535,14 +547,17 @@ def _effect_decline(request, actor, data, now, levels):
 
 def _effect_refer(request, actor, data, now, levels):
     errors = {}
-    explanation = _text(data, "explanation", errors)
+    explanation = _text(data, "explanation", errors, required=False)
     value = data.get("organization")
     organization = Organization.objects.filter(pk=value).first() if str(value).isdigit() else None
     if organization is None:
         errors["organization"] = _("Choose the organization from the registry.")
+    contact_email = _email(data, "contact_email", errors)
     _raise_if(errors)
     request.referred_to = organization
     request.decided_at = now
+    send_referral(request=request, actor=actor, organization=organization,
+                  contact_email=contact_email, explanation=explanation, now=now)  # fmt: skip
     return Outcome(
         note=explanation,
         payload={"organization": organization.pk, "organization_name": str(organization)},

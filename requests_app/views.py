@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from bali_portal.accounts.models import Role
 from bali_portal.pagination import KeysFirstPaginator
 from designations.access import role_in_force_required
+from exchange.selectors import request_panel
 from registry.matching import matches_for
 from registry.selectors import forum_priorities_for
 
@@ -242,6 +243,7 @@ def _render_detail(
         "can_edit": request_obj.is_draft and is_focal_point,
         "upload_form": upload_form or (AttachmentForm() if can_attach else None),
         "evaluation": getattr(request_obj, "evaluation", None),
+        "exchange": request_panel(user, request_obj, _codes(request_obj, "support_types")),
     }
     return render(request, "requests_app/detail.html", context, status=status)
 
@@ -258,6 +260,10 @@ def _forum_priorities(request_obj: Request, capacities: set) -> list[dict]:
     for entry in forums:
         entry["shared"] = [theme for theme in entry["themes"] if theme.code in asked]
     return forums
+
+
+def _codes(request_obj: Request, name: str) -> set[str]:
+    return {item.pk for item in selectors.related_items(request_obj, name)}
 
 
 # --- Pages ---------------------------------------------------------------------------------------

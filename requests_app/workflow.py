@@ -144,7 +144,8 @@ ACTIONS: dict[str, Action] = {
             frozenset({S.UNDER_REVIEW}),
             S.REFERRED,
             frozenset({C.REGIONAL_STAFF}),
-            required=("organization", "explanation"),
+            required=("organization", "contact_email"),
+            optional=("explanation",),
         ),
         Action(
             "merge",

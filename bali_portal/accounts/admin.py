@@ -16,17 +16,19 @@ class UserAdmin(BaseUserAdmin):
         "regional_office",
         "division",
         "forum",
+        "organization",
         "is_active",
     ]
     list_filter = ["role", "regional_office", "division", "is_active"]
     search_fields = ["email", "full_name"]
     autocomplete_fields = ["country"]
+    raw_id_fields = ["organization"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name",)}),
         (
             _("Role and scope"),
-            {"fields": ("role", "country", "regional_office", "division", "forum")},
+            {"fields": ("role", "country", "regional_office", "division", "forum", "organization")},
         ),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
@@ -43,6 +45,7 @@ class UserAdmin(BaseUserAdmin):
                     "regional_office",
                     "division",
                     "forum",
+                    "organization",
                     "password1",
                     "password2",
                 ),

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     DIVISION_STAFF = "division_staff", _("Division staff")
     COORDINATOR = "coordinator", _("BSP coordinator")
     COUNCIL = "council", _("Governing Council staff")
+    # Staff of a regional centre of excellence (seed 004 §10(b)-(d)): scoped to its
+    # organization in the registry, and through it to the countries the centre serves.
+    REGIONAL_CENTRE = "regional_centre", _("Regional centre staff")
 
 
 # The one scope field each role needs; every other scope field stays empty.
@@ -25,8 +28,9 @@ SCOPE_FIELD_OF_ROLE = {
     Role.DIVISION_STAFF: "division",
     Role.COORDINATOR: None,
     Role.COUNCIL: None,
+    Role.REGIONAL_CENTRE: "organization",
 }
-SCOPE_FIELDS = ("country", "regional_office", "division", "forum")
+SCOPE_FIELDS = ("country", "regional_office", "division", "forum", "organization")
 
 
 def _scope_condition(role: str, field: str | None) -> Q:
@@ -95,6 +99,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="focal_points",
         verbose_name=_("forum"),
     )
+    # A regional centre's organization (of kind regional centre: checked by the services).
+    organization = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("organization"),
+    )
     language = models.CharField(
         _("language for e-mail"),
         max_length=10,
@@ -129,6 +142,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                     | _scope_condition(Role.DIVISION_STAFF, "division")
                     | _scope_condition(Role.COORDINATOR, None)
                     | _scope_condition(Role.COUNCIL, None)
+                    | _scope_condition(Role.REGIONAL_CENTRE, "organization")
                 ),
                 name="user_role_has_its_scope",
             ),
@@ -191,6 +205,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 errors[field] = _("This role has no %(field)s; leave it empty.") % {
                     "field": self._meta.get_field(field).verbose_name
                 }
+        if self.role == Role.REGIONAL_CENTRE and self.organization_id and not errors:
+            from registry.models import Organization
+
+            if self.organization.kind != Organization.Kind.REGIONAL_CENTRE:
+                errors["organization"] = _("Choose an organization of kind regional centre.")
         if errors:
             raise ValidationError(errors)
 
@@ -217,6 +236,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_council(self) -> bool:
         return self.role == Role.COUNCIL
+
+    @property
+    def is_regional_centre(self) -> bool:
+        return self.role == Role.REGIONAL_CENTRE
 
     @property
     def scope_label(self) -> str:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from designations.selectors import acts_as_focal_point
 from designations.services import record_designation
-from registry.models import Country, Division, Forum, RegionalOffice
+from registry.models import Country, Division, Forum, Organization, RegionalOffice
 
 from .models import SCOPE_FIELD_OF_ROLE, Role, User
 
@@ -22,7 +22,27 @@ class PortalUserError(Exception):
     """The user cannot be provisioned as asked; the message says why."""
 
 
+def _resolve_organization(value: str) -> Organization:
+    """A regional centre by its number in the registry, its acronym or its name."""
+    value = str(value).strip()
+    centres = Organization.objects.filter(kind=Organization.Kind.REGIONAL_CENTRE)
+    found = (
+        centres.filter(pk=value).first()
+        if value.isdigit()
+        else centres.filter(acronym__iexact=value).order_by("pk").first()
+        or centres.filter(name__iexact=value).first()
+    )
+    if found is None:
+        raise PortalUserError(
+            _("No regional centre %(value)r in the registry (give its number, acronym or name).")
+            % {"value": value}
+        )
+    return found
+
+
 def _resolve_scope(field: str, code: str):
+    if field == "organization":
+        return _resolve_organization(code)
     model = _SCOPE_MODELS[field]
     try:
         return model.objects.get(code=code.strip().upper())
@@ -43,6 +63,7 @@ def create_portal_user(
     regional_office: str | None = None,
     division: str | None = None,
     forum: str | None = None,
+    organization: str | int | None = None,
     update_existing: bool = False,
 ) -> User:
     """Create (or, if asked, update) a user with a role and exactly the scope that role needs."""
@@ -56,6 +77,7 @@ def create_portal_user(
         "regional_office": regional_office,
         "division": division,
         "forum": forum,
+        "organization": organization,
     }
     needed = SCOPE_FIELD_OF_ROLE[role]
     for field, code in given.items():

@@ -241,3 +241,4 @@ class MatchResultsSerializer(serializers.Serializer):
     organizations = MatchSerializer(many=True)
     assistance_sources = MatchSerializer(many=True)
     possible_duplicates = MatchSerializer(many=True)
+    offers = MatchSerializer(many=True)

@@ -9,6 +9,8 @@ from rest_framework import serializers
 
 from bali_portal import bounds
 from bali_portal.serializers import ChoiceLabelField, FieldsBuiltOnce
+from exchange.api.referral import ReferralSerializer
+from exchange.selectors import referral_of
 from registry import freshness, reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
@@ -111,6 +113,7 @@ class DraftSerializer(FieldsBuiltOnce, serializers.Serializer):
         allow_null=True,
     )
     co_financing = serializers.CharField(required=False, allow_blank=True)
+    share_with_partners = serializers.BooleanField(required=False)
     submit = serializers.BooleanField(
         required=False,
         default=False,
@@ -239,8 +242,8 @@ class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "cross_cutting_issues", "meas", "support_types", "scope", "covered_countries",
             "desired_start", "duration_months", "beneficiaries", "gender_considerations",
             "south_south_interest", "other_support", "estimated_budget_usd", "co_financing",
-            "created_at", "updated_at", "submitted_at", "due_at", "overdue", "clocks",
-            "available_actions",
+            "share_with_partners", "created_at", "updated_at", "submitted_at", "due_at", "overdue",
+            "clocks", "available_actions",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -309,6 +312,7 @@ class RequestDetailSerializer(RequestSerializer):
     merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     evaluation = serializers.SerializerMethodField()
     missing_fields = serializers.SerializerMethodField()
+    referral = serializers.SerializerMethodField()
 
     class Meta(RequestSerializer.Meta):
         fields = [
@@ -316,7 +320,7 @@ class RequestDetailSerializer(RequestSerializer):
             "decline_reason", "referred_to", "merged_into", "response_plan",
             "people_trained_female", "people_trained_male", "people_trained_other",
             "institutions_supported", "outputs", "cost_usd", "lessons", "evaluation",
-            "draft_input", "missing_fields", "events", "attachments",
+            "draft_input", "missing_fields", "events", "attachments", "referral",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -324,6 +328,12 @@ class RequestDetailSerializer(RequestSerializer):
     def get_evaluation(self, request_obj):
         evaluation = getattr(request_obj, "evaluation", None)
         return EvaluationSerializer(evaluation).data if evaluation else None
+
+    @extend_schema_field(ReferralSerializer(allow_null=True))
+    def get_referral(self, request_obj):
+        """Where the referral to a partner stands (a referred request only; issue 19)."""
+        referral = referral_of(request_obj)
+        return ReferralSerializer(referral).data if referral else None
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_missing_fields(self, request_obj):
@@ -345,6 +355,7 @@ class ActionInputSerializer(serializers.Serializer):
     lead_division = serializers.CharField(required=False)
     supporting_divisions = serializers.ListField(child=serializers.CharField(), required=False)
     organization = serializers.IntegerField(required=False)
+    contact_email = serializers.EmailField(required=False)
     into = serializers.CharField(required=False)
     response_plan = serializers.CharField(required=False)
     activities = serializers.ListField(child=serializers.IntegerField(), required=False)

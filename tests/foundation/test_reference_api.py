@@ -76,6 +76,8 @@ def test_support_types_and_meas_use_the_stable_codes(api_client):
         "fellowship",
         "equipment",
         "awareness",
+        # Help to reach a source of assistance (issue 19, seed 004 §2(b)).
+        "funding_access",
     }
     meas = {item["code"] for item in get_list(api_client, "meas")}
     assert {"CBD", "CARTAGENA", "STOCKHOLM", "MINAMATA", "UNFCCC", "UNCCD", "MONTREAL"} <= meas

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     """Every row of every portal model, so that any change at all shows up."""
     rows = {}
-    portal = {"accounts", "registry", "designations", "requests_app", "reporting"}
+    portal = {"accounts", "registry", "designations", "requests_app", "reporting", "exchange"}
     for model in apps.get_models():
         if model._meta.app_label in portal:
             rows[model._meta.label] = sorted(

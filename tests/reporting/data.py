@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from exchange import services as exchange
 from registry.models import (
     Activity,
     ActivityCountry,
@@ -356,11 +357,7 @@ def build() -> Story:
         values("Glacier lake early warning", ["T02"], support_types=["technology"]),
         [
             ("acknowledge", "2025-04-04T06:00", {}),
-            (
-                "refer",
-                "2025-04-15T06:00",
-                {"organization": undp.pk, "explanation": "UNDP runs this programme."},
-            ),
+            refer(undp, "2025-04-15T06:00", "partners@undp.example.org"),
         ],
     )
     r["npl_withdrawn"] = file_request(
@@ -463,6 +460,7 @@ def build() -> Story:
             ),
         ],
     )
+    add_referrals(people, r, undp)
     # A draft is never counted.
     r["ken_draft"] = services.create_draft(
         actor=people.focal_point("KEN"),
@@ -479,6 +477,87 @@ def build() -> Story:
             "older": older,
             "pipeline": pipeline,
         },
+    )
+
+
+def refer(organization: Organization, moment: str, contact: str) -> tuple:
+    data = {
+        "organization": organization.pk,
+        "contact_email": contact,
+        "explanation": f"{organization.acronym} runs a programme for this need.",
+    }
+    return ("refer", moment, data)
+
+
+def partner_answers(request: Request, moment: str, accept: bool, outcome=None, completed=None):
+    """The partner's answer through its link, and later what came of it."""
+    exchange.answer_referral(
+        referral_id=request.referral.pk, accept=accept, note="Noted.", now=at(moment)
+    )
+    if outcome:
+        exchange.report_referral_outcome(
+            referral_id=request.referral.pk,
+            outcome=outcome,
+            note="Support delivered with the ministry.",
+            now=at(completed),
+        )
+
+
+def add_referrals(people: People, r: dict, undp: Organization) -> None:
+    """Referrals in every status, to two partners, and one of the previous year (section 9)."""
+    acmad = organization(
+        "African Centre of Meteorological Applications for Development",
+        "ACMAD",
+        Organization.Kind.REGIONAL_CENTRE,
+    )
+    undp_contact, acmad_contact = "partners@undp.example.org", "projects@acmad.example.org"
+    partner_answers(
+        r["npl_referred"], "2025-04-25T06:00", True, "supported", completed="2025-10-01T06:00"
+    )
+    r["bra_referred"] = file_request(
+        people,
+        "BRA",
+        "2025-07-01T12:00",
+        values("Climate finance readiness", ["T02"]),
+        [
+            ("acknowledge", "2025-07-02T12:00", {}),
+            refer(undp, "2025-07-10T12:00", undp_contact),
+        ],
+    )
+    partner_answers(r["bra_referred"], "2025-07-20T12:00", False)
+    for key, submitted, title, accept in (
+        ("ken_referred", "2025-08-01T09:00", "Seasonal forecasts for farmers", True),
+        ("ken_referred_partly", "2025-08-05T09:00", "Flood bulletins for the Tana basin", True),
+        ("ken_referred_waiting", "2025-11-03T09:00", "Drought early warning bulletins", None),
+    ):
+        moment = at(submitted)
+        r[key] = file_request(
+            people,
+            "KEN",
+            submitted,
+            values(title, ["T02"]),
+            [
+                ("acknowledge", (moment + timedelta(days=1)).isoformat(), {}),
+                refer(acmad, (moment + timedelta(days=8)).isoformat(), acmad_contact),
+            ],
+        )
+        if accept is not None:
+            partner_answers(r[key], (moment + timedelta(days=15)).isoformat(), accept)
+    exchange.report_referral_outcome(
+        referral_id=r["ken_referred_partly"].referral.pk,
+        outcome="partly_supported",
+        note="Bulletins for the upper basin only.",
+        now=at("2025-12-01T09:00"),
+    )
+    r["ken_referred_2024"] = file_request(
+        people,
+        "KEN",
+        "2024-10-01T09:00",
+        values("Climate services for pastoralists", ["T02"]),
+        [
+            ("acknowledge", "2024-10-02T09:00", {}),
+            refer(acmad, "2024-10-20T09:00", acmad_contact),
+        ],
     )
 
 

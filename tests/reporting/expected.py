@@ -140,10 +140,11 @@ def matched(facts: Facts, request, themes: set[str]) -> bool:
 def without_response(request, is_matched: bool, as_of) -> bool:
     if request.state == "withdrawn":
         return False
+    # A request referred to a partner is no gap: the partner follows it up (issue 19).
     return (
-        request.state in ("declined", "referred")
+        request.state == "declined"
         or overdue(request, as_of)
-        or (request.accepted_at is None and not is_matched)
+        or (request.accepted_at is None and request.state != "referred" and not is_matched)
     )
 
 

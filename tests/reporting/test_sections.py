@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
 
+from exchange.models import Referral
 from registry.models import Country
 from registry.reference_data import load_reference_data
 from reporting import services
@@ -53,6 +54,7 @@ SECTION_TITLES = [
     "6. Recipient governments' assessments",
     "7. South-South and triangular cooperation, and gender",
     "8. Lessons learned",
+    "9. Referrals to partners",
 ]
 
 
@@ -126,7 +128,7 @@ def check_coded_table(report, number, rows, columns, *, zero_rows_printed=True):
 
 def test_section_1_requests_received(facts, report):
     current, previous = expected.received(facts, YEAR), expected.received(facts, PREVIOUS)
-    assert len(current) == 10 and len(previous) == 2  # the draft is not counted
+    assert len(current) == 14 and len(previous) == 3  # the draft is not counted
 
     def by(attribute, requests):
         counts = {}
@@ -210,7 +212,7 @@ def test_section_2_handling(facts, report):
             percent(len(requests), len(cohort)),
         ]
         assert xlsx_row(report.xlsx("2.1"), label)[1] == len(requests)
-    assert [len(v) for v in outcomes.values()] == [5, 1, 1, 1, 2, 5]
+    assert [len(v) for v in outcomes.values()] == [5, 1, 5, 1, 2, 5]
 
     declined = [r for r in cohort if r.state == "declined"]
     for code in ("no_resources", "outside_mandate", "duplicate"):
@@ -269,8 +271,9 @@ def test_section_2_handling(facts, report):
         ], code
         assert xlsx_row(report.xlsx("2.4"), code)[2:4] == list(ack)
     # Africa: Kenya's second request was acknowledged late; Asia-Pacific: all on time.
-    # Two acknowledged late (Kenya, Jordan) and Brazil's last request still waiting, overdue.
-    assert totals["ack"] == [7, 10]
+    # Two acknowledged late (Kenya, Jordan) and Brazil's last request still waiting, overdue;
+    # the four requests referred to partners (section 9) were acknowledged the next day.
+    assert totals["ack"] == [11, 14]
     accept_totals = [0, 0]
     for code, _name in facts.divisions:
         requests = [r for r in cohort if r.lead_division_id == code]
@@ -555,8 +558,9 @@ def test_section_5_needs_and_gaps(facts, report):
         assert (xlsx_row(report.xlsx("5.2"), country)[3] or "") == "; ".join(top_themes(mine))
     # Jordan: one request waits for a decision, one for a division (its water project is only
     # in the pipeline); Nigeria's water request was declined although an activity matches, its
-    # other one has no answer yet; Nepal's was referred (the other one withdrawn).
-    assert sorted(gap_countries) == ["JOR", "NGA", "NPL"]
+    # other one has no answer yet. Nepal's was referred to a partner (the other one
+    # withdrawn): no gap since the referral is followed up (issue 19).
+    assert sorted(gap_countries) == ["JOR", "NGA"]
 
     gap_themes = []
     for theme in {code for r in cohort for code in expected.codes_of(r.thematic_areas)}:
@@ -706,6 +710,60 @@ def test_section_8_lessons(facts, report):
     assert {row[11] for row in annex[2:]} == {r.lessons for r in requests}
 
 
+# --- 9. Referrals to partners -----------------------------------------------------------------
+
+
+def test_section_9_referrals_by_organization_and_outcome(report):
+    """Each partner's referrals of the year, counted one referral at a time."""
+    made = [
+        referral
+        for referral in Referral.objects.select_related("organization")
+        if expected.in_year(referral.sent_at, YEAR)
+    ]
+    # Every status and outcome is there, and one referral of the previous year is not counted.
+    assert {(r.status, r.outcome) for r in made} == {
+        ("sent", ""),
+        ("accepted", ""),
+        ("declined", ""),
+        ("completed", "supported"),
+        ("completed", "partly_supported"),
+    }
+    assert Referral.objects.filter(sent_at__year=PREVIOUS).exists()
+
+    def figures(referrals):
+        def count(status, outcome=""):
+            return sum(1 for r in referrals if r.status == status and r.outcome == outcome)
+
+        return [
+            len(referrals),
+            count("sent"),
+            count("declined"),
+            count("accepted"),
+            count("completed", "supported"),
+            count("completed", "partly_supported"),
+            count("completed", "not_supported"),
+        ]
+
+    partners = {r.organization for r in made}
+    assert {p.acronym for p in partners} == {"UNDP", "ACMAD"}
+    for partner in partners:
+        mine = [r for r in made if r.organization == partner]
+        expected_figures = figures(mine)
+        assert pdf_numbers(report.pdf("9.1"), partner.acronym, 7) == [
+            integer(value) for value in expected_figures
+        ], partner.acronym
+        assert xlsx_row(report.xlsx("9.1"), partner.acronym)[2:] == expected_figures
+    total = figures(made)
+    assert pdf_numbers(report.pdf("9.1"), "Total", 7) == [integer(value) for value in total]
+    accepted = sum(1 for r in made if r.status in ("accepted", "completed"))
+    completed = sum(1 for r in made if r.status == "completed")
+    assert report.csv["referrals_made"][str(YEAR)] == str(len(made))
+    assert report.csv["referrals_accepted"][str(YEAR)] == str(accepted)
+    assert report.csv["referrals_completed"][str(YEAR)] == str(completed)
+    flat = " ".join(report.raw_text.split())
+    assert f"{len(made)} referrals, {accepted} of them accepted and {completed} completed" in flat
+
+
 # --- The documents as a whole -----------------------------------------------------------------
 
 
@@ -771,7 +829,7 @@ def test_a_run_keeps_its_figures_and_files_when_the_data_change(year_of_records,
     assert {kind: Path(run.file_for(kind).path).read_bytes() for kind in before} == before
     answer = api_for(factories.council()).get(f"/api/v1/reports/{run.pk}/")
     figures = {item["indicator"]: item["value"] for item in answer.json()["headline"]}
-    assert figures["requests_received"] == "10"  # not 11: the run's snapshot
+    assert figures["requests_received"] == "14"  # not 15: the run's snapshot
 
 
 # --- Who may read the run and download its files ------------------------------------------------
@@ -792,12 +850,12 @@ def test_the_coordinator_and_the_council_read_the_run_and_download_every_file(
     page = client_for(user).get(f"/reports/{run.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and "http-equiv" not in html  # finished: no more refreshing
-    assert "Requests received" in html and "<td>10</td>" in html  # the headline figures
+    assert "Requests received" in html and "<td>14</td>" in html  # the headline figures
     item = api_for(user).get(f"/api/v1/reports/{run.pk}/").json()
     assert item["status"] == "done" and item["progress"] == 100
     assert {entry["indicator"]: entry["value"] for entry in item["headline"]}[
         "requests_received"
-    ] == "10"
+    ] == "14"
     for kind, content_type in CONTENT_TYPES.items():
         stored = Path(run.file_for(kind).path).read_bytes()
         for answer in (

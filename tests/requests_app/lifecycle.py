@@ -129,7 +129,11 @@ def valid_data(action: str, request: Request, cast: Cast) -> dict:
         "provide_info": {"message": "Migori and Kakamega counties."},
         "route": {"lead_division": LEAD, "supporting_divisions": [SUPPORTING]},
         "decline": {"reason": "no_resources", "explanation": "No budget left this biennium."},
-        "refer": {"organization": organization().pk, "explanation": "UNDP runs this programme."},
+        "refer": {
+            "organization": organization().pk,
+            "contact_email": "partnerships@undp.example.org",
+            "explanation": "UNDP runs this programme.",
+        },
         "merge": {"into": into.reference} if action == "merge" else {},
         "return": {"reason": "This needs the Africa office's legal review first."},
         "accept": {"response_plan": "Two regional trainings, then national follow-up."},

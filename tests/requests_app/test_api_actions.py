@@ -163,7 +163,11 @@ def test_staff_only_outcomes_through_the_api(cast, api_for):
     referred = focal.advance(focal.submitted(cast), cast, "acknowledge")
     response = office.post(
         action_url(referred, "refer"),
-        {"organization": focal.organization().pk, "explanation": "UNDP runs it."},
+        {
+            "organization": focal.organization().pk,
+            "contact_email": "partnerships@undp.example.org",
+            "explanation": "UNDP runs it.",
+        },
         format="json",
     )
     assert response.status_code == 200

@@ -151,3 +151,24 @@ def test_designations_in_every_status_and_two_forums_with_a_request_each(seeded)
     assert sorted(forums.values_list("forum_id", flat=True)) == ["AMCEN", "LACFORUM"]
     assert all(request.regional_office_id == request.forum.regional_office_id for request in forums)
     assert Forum.objects.filter(priorities__isnull=False).distinct().count() == 2
+
+
+def test_the_exchange_of_issue_19(seeded):
+    """A referral in each status, offers from three countries, one regional centre with its
+    roster; the offices heard of the offers' matches, and nothing of it is e-mailed."""
+    from exchange.models import Expert, Mail, MatchNotice, Offer, Referral, RegionalCentre
+
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert statuses == {"sent", "accepted", "declined", "completed"}
+    assert Referral.objects.filter(status="completed").exclude(outcome="").exists()
+    countries = set(
+        Offer.objects.filter(provider_country__isnull=False).values_list(
+            "provider_country", flat=True
+        )
+    )
+    assert len(countries) >= 3
+    centre = RegionalCentre.objects.get(organization__acronym="ICIMOD")
+    assert "NPL" in set(centre.countries.values_list("code", flat=True))
+    assert Expert.objects.filter(centre=centre.organization).count() >= 3
+    assert MatchNotice.objects.filter(direction="to_office").exists()
+    assert not Mail.objects.filter(sent_at__isnull=True).exists()

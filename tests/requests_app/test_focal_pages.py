@@ -289,7 +289,14 @@ def test_decline_refer_and_merge_from_the_page(cast, client_for):
     referred = focal.advance(focal.submitted(cast), cast, "acknowledge")
     undp = focal.organization()
     response = act(
-        office, referred, "refer", {"organization": undp.pk, "explanation": "UNDP runs it."}
+        office,
+        referred,
+        "refer",
+        {
+            "organization": undp.pk,
+            "contact_email": "partnerships@undp.example.org",
+            "explanation": "UNDP runs it.",
+        },
     )
     assert response.status_code == 302
     referred.refresh_from_db()

@@ -16,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--forum", help="a forum's code (AMCEN, CAMRE...), for forum focal points"
         )
+        parser.add_argument(
+            "--organization", help="a regional centre's number, acronym or name (regional_centre)"
+        )
         parser.add_argument("--password", help="omit to create the user without a password")
         parser.add_argument("--full-name", default="")
 
@@ -30,6 +33,7 @@ class Command(BaseCommand):
                 regional_office=options["regional_office"],
                 division=options["division"],
                 forum=options["forum"],
+                organization=options["organization"],
             )
         except PortalUserError as exc:
             raise CommandError(str(exc)) from None
