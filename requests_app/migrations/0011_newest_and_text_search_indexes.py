@@ -25,8 +25,7 @@ class CreateTrigramExtensionOnPostgres(TrigramExtension):
 
 
 def create_trigram_index(apps, schema_editor):
-    # A trigram index exists only on PostgreSQL; SQLite searches the text as it is, so the
-    # model state has the index and the SQLite database does not (as activity_search_vector).
+    # A trigram index exists only on PostgreSQL; SQLite searches the text as it is.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.add_index(apps.get_model("requests_app", "Request"), TRIGRAMS)
 
@@ -45,8 +44,7 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["-created_at", "-id"], name="request_newest"),
         ),
         CreateTrigramExtensionOnPostgres(),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="request", index=TRIGRAMS)],
-            database_operations=[migrations.RunPython(create_trigram_index, drop_trigram_index)],
-        ),
+        # In the database only (PostgreSQL), not in the model state: SQLite rebuilds the table
+        # from the state when a later migration adds a column, and cannot build this index.
+        migrations.RunPython(create_trigram_index, drop_trigram_index),
     ]
