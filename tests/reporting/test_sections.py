@@ -54,7 +54,8 @@ SECTION_TITLES = [
     "6. Recipient governments' assessments",
     "7. South-South and triangular cooperation, and gender",
     "8. Lessons learned",
-    "9. Referrals to partners",
+    "9. Who asked: countries, forums and UN bodies",
+    "10. Referrals to partners",
 ]
 
 
@@ -710,10 +711,10 @@ def test_section_8_lessons(facts, report):
     assert {row[11] for row in annex[2:]} == {r.lessons for r in requests}
 
 
-# --- 9. Referrals to partners -----------------------------------------------------------------
+# --- 10. Referrals to partners ----------------------------------------------------------------
 
 
-def test_section_9_referrals_by_organization_and_outcome(report):
+def test_section_10_referrals_by_organization_and_outcome(report):
     """Each partner's referrals of the year, counted one referral at a time."""
     made = [
         referral
@@ -749,12 +750,12 @@ def test_section_9_referrals_by_organization_and_outcome(report):
     for partner in partners:
         mine = [r for r in made if r.organization == partner]
         expected_figures = figures(mine)
-        assert pdf_numbers(report.pdf("9.1"), partner.acronym, 7) == [
+        assert pdf_numbers(report.pdf("10.1"), partner.acronym, 7) == [
             integer(value) for value in expected_figures
         ], partner.acronym
-        assert xlsx_row(report.xlsx("9.1"), partner.acronym)[2:] == expected_figures
+        assert xlsx_row(report.xlsx("10.1"), partner.acronym)[2:] == expected_figures
     total = figures(made)
-    assert pdf_numbers(report.pdf("9.1"), "Total", 7) == [integer(value) for value in total]
+    assert pdf_numbers(report.pdf("10.1"), "Total", 7) == [integer(value) for value in total]
     accepted = sum(1 for r in made if r.status in ("accepted", "completed"))
     completed = sum(1 for r in made if r.status == "completed")
     assert report.csv["referrals_made"][str(YEAR)] == str(len(made))
