@@ -20,7 +20,7 @@ from registry.models import (
     ThematicArea,
 )
 
-from .models import Attachment, DeclineReason, Request
+from .models import Attachment, DeclineReason, EvaluationKind, Request
 from .services import DRAFT_FIELDS, DRAFT_RELATIONS, REQUIRED_TO_SUBMIT
 from .uploads import ALLOWED_LABEL
 
@@ -392,6 +392,37 @@ class CompleteForm(ActionForm):
         label=_("Cost (USD)"), min_value=Decimal(0), max_digits=14, decimal_places=2
     )
     lessons = _text(_("Lessons learned"))
+    # Outputs by kind and what went well or not (plan §24(b), §31(h)): counted by the report.
+    laws_drafted = forms.IntegerField(
+        label=_("Laws and regulations drafted"),
+        min_value=bounds.OUTPUTS.low,
+        max_value=bounds.OUTPUTS.high,
+        required=False,
+    )
+    policies_adopted = forms.IntegerField(
+        label=_("Policies and plans adopted"),
+        min_value=bounds.OUTPUTS.low,
+        max_value=bounds.OUTPUTS.high,
+        required=False,
+    )
+    tools_developed = forms.IntegerField(
+        label=_("Tools developed"),
+        min_value=bounds.OUTPUTS.low,
+        max_value=bounds.OUTPUTS.high,
+        required=False,
+    )
+    institutions_strengthened = forms.IntegerField(
+        label=_("Institutions strengthened"),
+        min_value=bounds.OUTPUTS.low,
+        max_value=bounds.OUTPUTS.high,
+        required=False,
+    )
+    successes = forms.CharField(
+        label=_("Successes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    shortcomings = forms.CharField(
+        label=_("Shortcomings"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class CloseForm(ActionForm):
@@ -421,19 +452,40 @@ class EvaluateForm(ActionForm):
         empty_value=None,
         required=False,
     )
+    kind = forms.ChoiceField(
+        label=_("When"),
+        choices=EvaluationKind.choices,
+        initial=EvaluationKind.ON_COMPLETION,
+        required=False,
+    )
+    capacity_used = forms.TypedChoiceField(
+        label=_("Is the capacity built being used?"),
+        choices=[("", _("Not sure yet")), ("true", _("Yes")), ("false", _("No"))],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+    )
+    programme_rating = forms.TypedChoiceField(
+        label=_("Rating of UNEP's programme (1 = poor, 5 = excellent)"),
+        choices=[("", "—"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    staff_rating = forms.TypedChoiceField(
+        label=_("Rating of the staff trained (1 = poor, 5 = excellent)"),
+        choices=[("", "—"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     comments = _text(_("Comments"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        evaluation = getattr(self.request_obj, "evaluation", None)
-        if evaluation is not None and not self.is_bound:
-            self.initial = {
-                "rating": evaluation.rating,
-                "comments": evaluation.comments,
-                "capacity_retained": {True: "true", False: "false"}.get(
-                    evaluation.capacity_retained, ""
-                ),
-            }
+        # Every assessment is kept: once one exists, the next is a follow-up.
+        if getattr(self.request_obj, "evaluation", None) is not None and not self.is_bound:
+            self.initial = {"kind": EvaluationKind.FOLLOW_UP}
 
 
 class CommentForm(ActionForm):

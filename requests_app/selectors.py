@@ -188,7 +188,7 @@ def with_page_details(requests: QuerySet[Request]) -> QuerySet[Request]:
         .prefetch_related(
             "referred_to",
             "merged_into",
-            Prefetch("evaluation", queryset=Evaluation.objects.select_related("evaluated_by")),
+            Prefetch("evaluations", queryset=Evaluation.objects.select_related("evaluated_by")),
             Prefetch("events", queryset=RequestEvent.objects.select_related(*EVENT_RELATED)),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
         )
@@ -206,7 +206,7 @@ def as_just_filed(request: Request, *, events: list[RequestEvent]) -> Request:
     """
     _as_prefetched(request, "events", events)
     _as_prefetched(request, "attachments", [])
-    Request.evaluation.related.set_cached_value(request, None)
+    _as_prefetched(request, "evaluations", [])
     return request
 
 

@@ -10,7 +10,7 @@ filed and submitted in one call (``file_request``) takes the same checks and eff
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -37,9 +37,11 @@ from registry.models import Country, Division, Forum, Organization
 
 from . import notifications, selectors, sla, uploads
 from .models import (
+    OUTPUT_KINDS,
     Attachment,
     DeclineReason,
     Evaluation,
+    EvaluationKind,
     ForumReferenceCounter,
     Notification,
     ReferenceCounter,
@@ -656,6 +658,10 @@ def _effect_complete(request, actor, data, now, levels):
     outputs = _text(data, "outputs", errors)
     cost = _amount(data, "cost_usd", errors)
     lessons = _text(data, "lessons", errors)
+    # Outputs by kind and what went well or not (issue 18): optional, counted by the report.
+    by_kind = {name: _count(data, name, errors, required=False) for name in OUTPUT_KINDS}
+    successes = _text(data, "successes", errors, required=False)
+    shortcomings = _text(data, "shortcomings", errors, required=False)
     _raise_if(errors)
     request.people_trained_female = female
     request.people_trained_male = male
@@ -664,6 +670,10 @@ def _effect_complete(request, actor, data, now, levels):
     request.outputs = outputs
     request.cost_usd = cost
     request.lessons = lessons
+    for name, count in by_kind.items():
+        setattr(request, name, count or 0)
+    request.successes = successes
+    request.shortcomings = shortcomings
     request.completed_at = now
     return Outcome(
         note=outputs,
@@ -671,6 +681,7 @@ def _effect_complete(request, actor, data, now, levels):
             "people_trained_female": female, "people_trained_male": male,
             "people_trained_other": other or 0, "institutions_supported": institutions or 0,
             "cost_usd": str(cost), "lessons": lessons,
+            **{name: count or 0 for name, count in by_kind.items()},
         },
     )  # fmt: skip
 
@@ -687,23 +698,54 @@ def _effect_withdraw(request, actor, data, now, levels):
     return Outcome(note=reason)
 
 
+def _yes_no(data: dict, name: str):
+    value = data.get(name)
+    if isinstance(value, str):
+        value = {"true": True, "yes": True, "1": True, "false": False, "no": False,
+                 "0": False}.get(value.strip().lower())  # fmt: skip
+    return value if value in (True, False) else None
+
+
+def _rating(data: dict, name: str, errors: dict, required: bool) -> int | None:
+    rating = _count(data, name, errors, required=required)
+    if rating is not None and not 1 <= rating <= 5:
+        errors[name] = _("Rate from 1 to 5.")
+    return rating
+
+
+def _follow_up_window(request, now) -> int:
+    """The window a follow-up answers: 12 months once nine have passed since completion."""
+    completed = request.completed_at or now
+    return 12 if now >= completed + timedelta(days=274) else 6
+
+
 def _effect_evaluate(request, actor, data, now, levels):
     errors = {}
-    rating = _count(data, "rating", errors)
-    if rating is not None and not 1 <= rating <= 5:
-        errors["rating"] = _("Rate from 1 to 5.")
+    rating = _rating(data, "rating", errors, required=True)
     comments = _text(data, "comments", errors)
-    retained = data.get("capacity_retained")
-    if isinstance(retained, str):
-        retained = {"true": True, "yes": True, "1": True, "false": False, "no": False,
-                    "0": False}.get(retained.strip().lower())  # fmt: skip
+    kind = data.get("kind") or EvaluationKind.ON_COMPLETION
+    if kind not in EvaluationKind.values:
+        errors["kind"] = _("Choose one of: %(kinds)s.") % {
+            "kinds": ", ".join(EvaluationKind.values)
+        }
+    programme_rating = _rating(data, "programme_rating", errors, required=False)
+    staff_rating = _rating(data, "staff_rating", errors, required=False)
+    retained = _yes_no(data, "capacity_retained")
+    used = _yes_no(data, "capacity_used")
     _raise_if(errors)
-    Evaluation.objects.update_or_create(
-        request=request,
-        defaults={"rating": rating, "comments": comments, "capacity_retained": retained,
-                  "evaluated_by": actor, "evaluated_at": now},
+    # Every assessment is kept (issue 18): a new one never overwrites an earlier one.
+    Evaluation.objects.create(
+        request=request, kind=kind, rating=rating, comments=comments,
+        months_after=_follow_up_window(request, now) if kind == EvaluationKind.FOLLOW_UP else None,
+        capacity_retained=retained, capacity_used=used, programme_rating=programme_rating,
+        staff_rating=staff_rating, evaluated_by=actor, evaluated_at=now,
     )  # fmt: skip
-    return Outcome(note=comments, payload={"rating": rating, "capacity_retained": retained})
+    return Outcome(
+        note=comments,
+        payload={"rating": rating, "kind": kind, "capacity_retained": retained,
+                 "capacity_used": used, "programme_rating": programme_rating,
+                 "staff_rating": staff_rating},
+    )  # fmt: skip
 
 
 def _effect_comment(request, actor, data, now, levels):

@@ -194,7 +194,16 @@ ACTIONS: dict[str, Action] = {
                 "cost_usd",
                 "lessons",
             ),
-            optional=("people_trained_other", "institutions_supported"),
+            optional=(
+                "people_trained_other",
+                "institutions_supported",
+                "laws_drafted",
+                "policies_adopted",
+                "tools_developed",
+                "institutions_strengthened",
+                "successes",
+                "shortcomings",
+            ),
             button_style="primary",
         ),
         Action(
@@ -220,7 +229,13 @@ ACTIONS: dict[str, Action] = {
             UNCHANGED,
             frozenset({C.FOCAL_POINT}),
             required=("rating", "comments"),
-            optional=("capacity_retained",),
+            optional=(
+                "kind",
+                "capacity_retained",
+                "capacity_used",
+                "programme_rating",
+                "staff_rating",
+            ),
         ),
         Action(
             "comment",

@@ -15,7 +15,15 @@ from registry import freshness, reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
 from .. import selectors, services, sla
-from ..models import Attachment, Request, Requester, RequestEvent, Scope, SouthSouthInterest
+from ..models import (
+    Attachment,
+    EvaluationKind,
+    Request,
+    Requester,
+    RequestEvent,
+    Scope,
+    SouthSouthInterest,
+)
 from ..workflow import actions_available
 
 # --- Writing a draft -----------------------------------------------------------------------------
@@ -297,8 +305,13 @@ class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class EvaluationSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    months_after = serializers.IntegerField(allow_null=True)
     rating = serializers.IntegerField()
     capacity_retained = serializers.BooleanField(allow_null=True)
+    capacity_used = serializers.BooleanField(allow_null=True)
+    programme_rating = serializers.IntegerField(allow_null=True)
+    staff_rating = serializers.IntegerField(allow_null=True)
     comments = serializers.CharField()
     evaluated_at = serializers.DateTimeField()
 
@@ -311,6 +324,7 @@ class RequestDetailSerializer(RequestSerializer):
     referred_to = serializers.StringRelatedField()
     merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     evaluation = serializers.SerializerMethodField()
+    evaluations = EvaluationSerializer(many=True, read_only=True)
     missing_fields = serializers.SerializerMethodField()
     referral = serializers.SerializerMethodField()
 
@@ -320,6 +334,8 @@ class RequestDetailSerializer(RequestSerializer):
             "decline_reason", "referred_to", "merged_into", "response_plan",
             "people_trained_female", "people_trained_male", "people_trained_other",
             "institutions_supported", "outputs", "cost_usd", "lessons", "evaluation",
+            "laws_drafted", "policies_adopted", "tools_developed", "institutions_strengthened",
+            "successes", "shortcomings", "evaluations",
             "draft_input", "missing_fields", "events", "attachments", "referral",
         ]  # fmt: skip
         read_only_fields = fields
@@ -369,6 +385,16 @@ class ActionInputSerializer(serializers.Serializer):
     rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
     comments = serializers.CharField(required=False)
     capacity_retained = serializers.BooleanField(required=False, allow_null=True)
+    laws_drafted = serializers.IntegerField(required=False, min_value=0)
+    policies_adopted = serializers.IntegerField(required=False, min_value=0)
+    tools_developed = serializers.IntegerField(required=False, min_value=0)
+    institutions_strengthened = serializers.IntegerField(required=False, min_value=0)
+    successes = serializers.CharField(required=False)
+    shortcomings = serializers.CharField(required=False)
+    kind = serializers.ChoiceField(choices=EvaluationKind.choices, required=False)
+    capacity_used = serializers.BooleanField(required=False, allow_null=True)
+    programme_rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    staff_rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
