@@ -223,7 +223,7 @@ def _render_detail(
             form = action_form(action.name, request_obj, user)
         is_bound = bool(bound) and bound[0] == action.name
         # The assessment is offered openly until given (it is invited, never required).
-        invited = action.name == "evaluate" and not hasattr(request_obj, "evaluation")
+        invited = action.name == "evaluate" and request_obj.evaluation is None
         opened = is_bound or invited or action.button_style == "primary"
         forms_by_action.append({"action": action, "form": form, "open": opened})
     is_focal_point = Capacity.FOCAL_POINT in capacities

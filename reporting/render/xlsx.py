@@ -97,8 +97,8 @@ def render_xlsx(document: Document, target: Path, annexes: Iterable[Annex] = ())
         columns = [
             Column(_("Indicator")),
             Column(_("Figure")),
-            Column(str(document.year)),
-            Column(str(document.year - 1)),
+            Column(document.period_label or str(document.year)),
+            Column(document.previous_label or str(document.year - 1)),
         ]
         summary.append([_cell(summary, column.label, font=BOLD) for column in columns])
         for item in document.headlines:
