@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchange.tasks.send_pending_mail",
         "schedule": crontab(minute="*/10"),
     },
+    # Completed requests' follow-up assessments, 6 and 12 months on (issue 18).
+    "follow-up-invitations": {
+        "task": "reporting.tasks.invite_follow_ups",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "annual-report-each-january": {
         "task": "reporting.tasks.start_annual_report_for_past_year",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),

@@ -54,3 +54,12 @@ def start_annual_report_for_past_year() -> int:
     """Each January (Celery beat): the report of the year that has just ended."""
     run, _created = services.start_scheduled_run(year=timezone.now().year - 1)
     return run.pk
+
+
+@shared_task
+def invite_follow_ups() -> dict:
+    """Daily (beat): invite the focal points to assess completed requests again, 6 and 12
+    months on (``follow_ups``); each request and window once."""
+    from . import follow_ups
+
+    return follow_ups.invite_follow_ups()
