@@ -128,12 +128,12 @@ def _steps(outcome: str, submitted: datetime, need, number: int) -> list:
     if outcome == "declined":
         declined = {"reason": "no_resources", "explanation": "No resources this biennium."}
         return [*steps, ("decline", submitted + 14 * day, declined)]
-    steps += [
-        ("route", submitted + 12 * day, {"lead_division": need.lead}),
-        ("accept", submitted + 30 * day, {"response_plan": "Scoping mission, then training."}),
-    ]
-    if outcome == "withdrawn":
-        return [*steps, ("withdraw", submitted + 60 * day, {"reason": "Funded nationally."})]
+    steps.append(("route", submitted + 12 * day, {"lead_division": need.lead}))
+    if outcome == "withdrawn":  # before the division took it up
+        return [*steps, ("withdraw", submitted + 20 * day, {"reason": "Funded nationally."})]
+    steps.append(
+        ("accept", submitted + 30 * day, {"response_plan": "Scoping mission, then training."})
+    )
     completed = submitted + (150 + number % 90) * day
     steps += [
         ("complete", completed, _completion(need, number)),

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import RegionalOffice
+from registry.models import Division, RegionalOffice
 
 from .models import FIRST_YEAR
 
@@ -41,3 +41,17 @@ class RunForm(forms.Form):
             "A calendar year (the current year gives the figures to date), or leave it empty "
             "and give a period."
         )
+
+
+class AllocationForm(forms.Form):
+    """One division's allocation to the BSP for a biennium (``services.set_division_allocation``
+    checks the year and the amount)."""
+
+    division = forms.ModelChoiceField(
+        label=_("Division"), queryset=Division.objects.order_by("sort_order", "code")
+    )
+    first_year = forms.IntegerField(
+        label=_("First year of the biennium"), help_text=_("An even year, e.g. 2026 for 2026-2027.")
+    )
+    amount_usd = forms.DecimalField(label=_("Allocation to the BSP (USD)"), decimal_places=2)
+    note = forms.CharField(label=_("Source"), max_length=300, required=False)

@@ -51,7 +51,7 @@ from registry.models import Division, RegionalOffice
 
 from . import aggregation, document
 from .models import FILE_KINDS, FIRST_YEAR, DivisionAllocation, ReportRun, biennium_of
-from .selectors import can_start_runs
+from .selectors import can_edit_allocations, can_start_runs
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ def set_division_allocation(
 ) -> DivisionAllocation:
     """Record (or correct) what a division's biennial programme of work allocates to the BSP;
     the coordinator's and the admin's one way to edit the table."""
-    if not can_start_runs(actor):
+    if not can_edit_allocations(actor):
         raise PermissionDenied(_("Only the BSP coordinator can record allocations."))
     errors = {}
     try:

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -22,8 +22,12 @@ from tests.conftest import ROOT, WorkerProcess
 
 def completed_request(completed_at: datetime) -> Request:
     owner = factories.focal_point("KEN")
-    request = factories.make_request("KEN", created_by=owner, lead_division="DEPI")
-    Request.objects.filter(pk=request.pk).update(state=State.COMPLETED, completed_at=completed_at)
+    request = factories.make_request(
+        "KEN", state=State.COMPLETED, created_by=owner, lead_division="DEPI"
+    )
+    Request.objects.filter(pk=request.pk).update(
+        submitted_at=completed_at - timedelta(days=90), completed_at=completed_at
+    )
     request.refresh_from_db()
     return request
 
@@ -83,11 +87,7 @@ def test_beat_and_a_real_worker_invite_once_per_window_under_a_frozen_clock(
     import signal
 
     celery_worker_process.stop()  # restarted below under the frozen clock
-    owner = factories.focal_point("KEN")
-    request = factories.make_request("KEN", created_by=owner, lead_division="DEPI")
-    Request.objects.filter(pk=request.pk).update(
-        state=State.COMPLETED, completed_at=datetime(2025, 1, 10, 9, tzinfo=UTC)
-    )
+    request = completed_request(datetime(2025, 1, 10, 9, tzinfo=UTC))
     outbox = tmp_path / "mail"
     outbox.mkdir()
     for clock, windows in (("2025-07-11 08:00:00", [6]), ("2026-01-11 08:00:00", [6, 12])):
@@ -132,4 +132,32 @@ def test_beat_and_a_real_worker_invite_once_per_window_under_a_frozen_clock(
         assert {item.sent_at.date().isoformat() for item in invitations} >= {clock[:10]}
         mails = mails_in(outbox)
         assert len(mails) == len(windows), mails
+        assert all(request.reference in text for text in mails)
     assert not Evaluation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_coordinator_records_allocations_on_a_page_others_cannot_open(client):
+    from reporting.models import DivisionAllocation
+
+    client.force_login(factories.focal_point("KEN"))
+    assert client.get("/reports/allocations/").status_code == 403
+    client.force_login(factories.coordinator())
+    response = client.post(
+        "/reports/allocations/",
+        {"division": "DEPI", "first_year": "2025", "amount_usd": "1000", "note": ""},
+    )
+    assert response.status_code == 200 and "even year" in response.content.decode()
+    assert not DivisionAllocation.objects.exists()
+    response = client.post(
+        "/reports/allocations/",
+        {"division": "DEPI", "first_year": "2026", "amount_usd": "250000", "note": "PoW"},
+    )
+    assert response.status_code == 302
+    allocation = DivisionAllocation.objects.get()
+    assert (allocation.division_id, allocation.first_year, allocation.amount_usd) == (
+        "DEPI",
+        2026,
+        250000,
+    )
+    assert "2026-2027" in client.get("/reports/allocations/").content.decode()
