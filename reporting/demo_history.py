@@ -83,11 +83,14 @@ def _values(need, year: int) -> dict:
         "meas": need.meas.split(),
         "support_types": need.support.split(),
         "scope": need.scope,
+        "covered_countries": need.others.split(),
         "desired_start": date(year, 6, 1),
         "duration_months": 12,
         "gender_considerations": need.women or "Women and men take part equally.",
         "south_south_interest": need.south_south,
-        "estimated_budget_usd": Decimal(need.budget) * (Decimal("0.8") + Decimal(year % 4) / 10),
+        "estimated_budget_usd": (
+            Decimal(need.budget) * (Decimal("0.8") + Decimal(year % 4) / 10)
+        ).quantize(Decimal("0.01")),
     }
 
 

@@ -660,6 +660,9 @@ def _effect_complete(request, actor, data, now, levels):
     lessons = _text(data, "lessons", errors)
     # Outputs by kind and what went well or not (issue 18): optional, counted by the report.
     by_kind = {name: _count(data, name, errors, required=False) for name in OUTPUT_KINDS}
+    for name, count in by_kind.items():
+        if count is not None and count > bounds.OUTPUTS.high:
+            errors[name] = bounds.OUTPUTS.message()
     successes = _text(data, "successes", errors, required=False)
     shortcomings = _text(data, "shortcomings", errors, required=False)
     _raise_if(errors)

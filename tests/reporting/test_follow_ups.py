@@ -154,7 +154,7 @@ def test_the_coordinator_records_allocations_on_a_page_others_cannot_open(client
         {"division": "DEPI", "first_year": "2026", "amount_usd": "250000", "note": "PoW"},
     )
     assert response.status_code == 302
-    allocation = DivisionAllocation.objects.get()
+    allocation = DivisionAllocation.objects.get(first_year=2026, division_id="DEPI")
     assert (allocation.division_id, allocation.first_year, allocation.amount_usd) == (
         "DEPI",
         2026,

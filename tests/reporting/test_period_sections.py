@@ -391,4 +391,4 @@ def test_allocations_are_edited_through_the_service_only_by_the_coordinator(db):
     services.set_division_allocation(
         actor=coordinator, division="DEPI", first_year=2026, amount_usd="7.5"
     )
-    assert DivisionAllocation.objects.get().amount_usd == Decimal("7.50")
+    assert DivisionAllocation.objects.get(first_year=2026).amount_usd == Decimal("7.50")
