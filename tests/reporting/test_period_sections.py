@@ -36,6 +36,7 @@ from tests.reporting.reading import (
 pytestmark = pytest.mark.django_db
 
 HALF_START, HALF_END = date(2025, 1, 1), date(2025, 6, 30)
+FORMULA = '=HYPERLINK("http://example.org","plans adopted")'
 OFFICE = "ROA"
 
 
@@ -77,7 +78,8 @@ def add_issue_18_records(people: data.People) -> None:
                         4,
                         "10000",
                         **dict(zip(OUTPUT_KINDS, kinds, strict=True)),
-                        successes=f"Adopted in {country}.",
+                        # A text that would start a formula stays text in the annex.
+                        successes=FORMULA if country == "GHA" else f"Adopted in {country}.",
                         shortcomings="Late start." if country != "NPL" else "",
                     ),
                 ),
@@ -392,3 +394,23 @@ def test_allocations_are_edited_through_the_service_only_by_the_coordinator(db):
         actor=coordinator, division="DEPI", first_year=2026, amount_usd="7.5"
     )
     assert DivisionAllocation.objects.get(first_year=2026).amount_usd == Decimal("7.50")
+
+
+def test_the_annex_lists_outputs_by_kind_and_keeps_formulas_as_text(runs):
+    from openpyxl import load_workbook
+
+    report = runs["half"]
+    workbook = load_workbook(Path(report["run"].xlsx.path))
+    sheet = workbook["Annex A. Requests completed"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=3) if row[0].value}
+    completed = [r for r in Request.objects.all() if within(r.completed_at, HALF_START, HALF_END)]
+    assert set(rows) == {r.reference for r in completed}
+    for request in completed:
+        cells = rows[request.reference]
+        assert [cell.value for cell in cells[12:16]] == [
+            getattr(request, kind) for kind in OUTPUT_KINDS
+        ], request.reference
+        assert (cells[16].value or "") == request.successes
+        assert (cells[17].value or "") == request.shortcomings
+    formula_cell = next(rows[r.reference][16] for r in completed if r.successes == FORMULA)
+    assert formula_cell.data_type == "s" and formula_cell.value == FORMULA
