@@ -85,7 +85,8 @@ def _history_needs(people: People):
 
 def _values(need, year: int) -> dict:
     return {
-        "title": f"{need.title} ({year} cycle)",
+        # Named by its cycle first: the demonstration's own requests are found by their titles.
+        "title": f"Cycle {year}: {need.title}",
         "description": need.description,
         "national_priorities": need.priorities or "The national environmental action plan.",
         "thematic_areas": need.themes.split(),
