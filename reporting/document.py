@@ -1192,6 +1192,12 @@ def _referrals_completed(total) -> int:
 # --- Sections of issue 18 --------------------------------------------------------------------
 
 
+def _sentence(label: str) -> str:
+    """A field's or a choice's label as a column heading: its first letter capitalized, the
+    rest as written ("a forum or UN body" keeps its "UN")."""
+    return label[:1].upper() + label[1:]
+
+
 def _needed_vs_available(snapshot, number) -> Section | None:
     data = snapshot.get("needed_vs_available")
     if data is None:
@@ -1349,7 +1355,7 @@ def _outputs_by_kind(snapshot, number) -> Section | None:
                 Column(_("Regional office")),
                 Column(_("Requests completed"), INT),
                 Column(_("Counting outputs by kind"), INT),
-                *(Column(kind["label"].capitalize(), INT) for kind in data["kinds"]),
+                *(Column(_sentence(kind["label"]), INT) for kind in data["kinds"]),
             ],
             [[row["code"], row["label"], *(row[key] for key in keys)] for row in data["by_office"]],
             total=["", _("Total"), *(total[key] for key in keys)],
@@ -1380,7 +1386,7 @@ def _requests_by_subprogramme(snapshot, number) -> Section | None:
         )
         % {"year": snapshot["year"]}
     )
-    columns = [Column(kind["label"].capitalize(), INT) for kind in kinds]
+    columns = [Column(_sentence(kind["label"]), INT) for kind in kinds]
     codes = [kind["code"] for kind in kinds]
     rows = [
         [row["code"], row["label"], *(row[code] for code in codes)]

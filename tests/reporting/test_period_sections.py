@@ -414,3 +414,92 @@ def test_the_annex_lists_outputs_by_kind_and_keeps_formulas_as_text(runs):
         assert (cells[17].value or "") == request.shortcomings
     formula_cell = next(rows[r.reference][16] for r in completed if r.successes == FORMULA)
     assert formula_cell.data_type == "s" and formula_cell.value == FORMULA
+
+
+def funding_year(line) -> int | None:
+    activity = line.activity
+    start = activity.actual_start or activity.planned_start
+    return line.year or (start.year if start else None)
+
+
+def dollars_of(line):
+    if line.amount_usd is not None:
+        return line.amount_usd
+    return line.amount if line.currency == "USD" else None
+
+
+@pytest.mark.parametrize("which", ["half", "office"])
+def test_funding_available_by_office_equals_the_lines_counted_one_by_one(runs, which):
+    from registry.models import FundingLine
+
+    report = runs[which]
+    first_day, last_day, office = period_bounds(which)
+    years = set(range(first_day.year, last_day.year + 1))
+    lines = [
+        line
+        for line in FundingLine.objects.select_related("activity").order_by("pk")
+        if funding_year(line) in years
+    ]
+    number = table_number(report, "needed_vs_available", 1)
+    for code in RegionalOffice.objects.values_list("code", flat=True):
+        if office and code != office:
+            continue
+        ours = [
+            line
+            for line in lines
+            if code in set(line.activity.regional_offices.values_list("code", flat=True))
+        ]
+        cells = xlsx_row(report["tables"][number], code)
+        assert cells[5] == len(ours), code
+        assert Decimal(str(cells[6])) == sum(
+            (dollars_of(line) or Decimal(0) for line in ours), Decimal(0)
+        ), code
+
+
+@pytest.mark.parametrize("which", ["half", "office"])
+def test_requests_by_requester_and_subprogramme(runs, which):
+    report = runs[which]
+    first_day, last_day, office = period_bounds(which)
+    received = [
+        request
+        for request in Request.objects.prefetch_related("activities").order_by("pk")
+        if within(request.submitted_at, first_day, last_day) and of_office(request, office)
+    ]
+    number = table_number(report, "requests_by_subprogramme", 1)
+    counted: dict = {}
+    for request in received:
+        for code in {activity.subprogramme_id for activity in request.activities.all()}:
+            row = counted.setdefault(code or "", {"country": 0, "forum": 0})
+            row[request.requester] += 1
+    for code, row in counted.items():
+        if not code:
+            continue
+        assert xlsx_row(report["tables"][number], code)[2:4] == [row["country"], row["forum"]]
+    unanswered = [request for request in received if not request.activities.all()]
+    block = pdf_table(report["text"], number)
+    row = next(line for line in block if "No activity recorded" in line)
+    assert row.split()[-2:] == [
+        integer(sum(1 for r in unanswered if r.requester == "country")),
+        integer(sum(1 for r in unanswered if r.requester == "forum")),
+    ]
+
+
+@pytest.mark.parametrize("which", ["half", "office"])
+def test_referrals_of_the_period_by_organization(runs, which):
+    from exchange.models import Referral
+
+    report = runs[which]
+    first_day, last_day, office = period_bounds(which)
+    made = [
+        referral
+        for referral in Referral.objects.select_related("request", "organization")
+        if within(referral.sent_at, first_day, last_day) and of_office(referral.request, office)
+    ]
+    table = report["tables"][table_number(report, "referrals", 1)]
+    for organization in {referral.organization for referral in made}:
+        if not organization.acronym:
+            continue  # its row is found by its name in the section's own tests
+        mine = [r for r in made if r.organization_id == organization.pk]
+        row = xlsx_row(table, organization.acronym)
+        assert row[2] == len(mine), organization.acronym
+    assert report["run"].snapshot["referrals"]["total"]["count"] == len(made)
