@@ -9,10 +9,10 @@ transaction that sent it; a mail server's failure rolls the mark back and the ne
 it. The invitation asks, it never holds anything up: nothing waits for the assessment.
 """
 
+import calendar
 import logging
 from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -30,17 +30,25 @@ from .models import FollowUpInvitation
 logger = logging.getLogger(__name__)
 # A window is invited while it is this recent: a request completed years before the portal
 # began inviting is not asked about its 6-month follow-up now.
-GRACE = relativedelta(months=3)
+GRACE_MONTHS = 3
 BATCH = 200
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same moment ``months`` calendar months earlier (the 31st becomes the month's last
+    day where the month is shorter)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
 
 
 def _due(months: int, now: datetime):
     """Completed requests whose ``months`` window opened (recently) and has no invitation."""
-    opened_by = now - relativedelta(months=months)
+    opened_by = months_before(now, months)
     return Request.objects.filter(
         state__in=(State.COMPLETED, State.CLOSED),
         completed_at__lte=opened_by,
-        completed_at__gt=opened_by - GRACE,
+        completed_at__gt=months_before(opened_by, GRACE_MONTHS),
     ).filter(
         ~Exists(FollowUpInvitation.objects.filter(request_id=OuterRef("pk"), months_after=months))
     )

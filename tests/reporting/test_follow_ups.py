@@ -161,3 +161,15 @@ def test_the_coordinator_records_allocations_on_a_page_others_cannot_open(client
         250000,
     )
     assert "2026-2027" in client.get("/reports/allocations/").content.decode()
+
+
+def test_months_before_keeps_the_day_or_the_month_end():
+    assert follow_ups.months_before(datetime(2025, 8, 31, 7, tzinfo=UTC), 6) == datetime(
+        2025, 2, 28, 7, tzinfo=UTC
+    )
+    assert follow_ups.months_before(datetime(2026, 1, 11, tzinfo=UTC), 12) == datetime(
+        2025, 1, 11, tzinfo=UTC
+    )
+    assert follow_ups.months_before(datetime(2025, 3, 15, tzinfo=UTC), 3) == datetime(
+        2024, 12, 15, tzinfo=UTC
+    )
