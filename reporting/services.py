@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from bali_portal import storage
 from bali_portal.broker import publish
+from bali_portal.errors import DomainError
 
 from . import aggregation, document
 from .models import FILE_KINDS, FIRST_YEAR, ReportRun
@@ -65,13 +66,8 @@ PARTIAL_SUFFIX = ".part"
 MAX_ATTEMPTS = 4
 
 
-class ReportError(Exception):
+class ReportError(DomainError):
     """A run cannot be started as asked; the message says why."""
-
-    def __init__(self, message, errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.errors = errors or {}
 
 
 # --- Starting a run --------------------------------------------------------------------------

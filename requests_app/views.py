@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bali_portal.accounts.models import Role
+from bali_portal.api_errors import domain_status
 from bali_portal.pagination import KeysFirstPaginator
 from designations.access import role_in_force_required
 from exchange.selectors import request_panel
@@ -23,8 +24,9 @@ from registry.matching import matches_for
 from registry.selectors import forum_priorities_for
 
 from . import selectors, services, sla, uploads
+from .actions import action_form
 from .filters import RequestFilterSet
-from .forms import AttachmentForm, DraftForm, action_form
+from .forms import AttachmentForm, DraftForm
 from .models import Attachment, DeclineReason, Request
 from .services import RequestError
 from .workflow import ACTIONS, TERMINAL_STATES, Capacity, State, actions_available
@@ -67,13 +69,31 @@ EVENT_TITLES = {
 }
 MESSAGE_ACTIONS = frozenset({"request_info", "provide_info", "comment"})
 
+# What the person who took an action reads next, in plain words.
 SUCCESS_MESSAGES = {
     "submit": gettext_lazy("The request was submitted. Your regional office has been notified."),
+    "acknowledge": gettext_lazy("You acknowledged the request; the country has been told."),
+    "assign": gettext_lazy("The request now has a new assignee."),
+    "request_info": gettext_lazy(
+        "Your question was sent to the country; the clock stops until it answers."
+    ),
     "provide_info": gettext_lazy("Your answer was sent."),
-    "comment": gettext_lazy("Your message was added."),
-    "evaluate": gettext_lazy("Thank you: your assessment was recorded."),
+    "route": gettext_lazy("The request was routed to the division."),
+    "decline": gettext_lazy("The request was declined; the country has been told why."),
+    "refer": gettext_lazy(
+        "The request was referred; the organization's contact has been sent a link."
+    ),
+    "merge": gettext_lazy("The request was merged into the other one."),
+    "return": gettext_lazy("The request was returned to the regional office."),
+    "accept": gettext_lazy("You accepted the request; the country has been told."),
+    "progress": gettext_lazy("Your progress update was added."),
+    "complete": gettext_lazy("The request was completed with its results."),
+    "close": gettext_lazy("The request was closed."),
     "withdraw": gettext_lazy("The request was withdrawn."),
+    "evaluate": gettext_lazy("Thank you: your assessment was recorded."),
+    "comment": gettext_lazy("Your message was added."),
 }
+assert set(SUCCESS_MESSAGES) == set(ACTIONS)
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -401,18 +421,15 @@ def request_act(request, reference, action):
     if action not in ACTIONS:
         raise Http404
     request_obj = _visible_or_404(request.user, reference, detailed=True)
-    form = action_form(action, request_obj, request.user, data=request.POST)
-    if not form.is_valid():
-        return _render_detail(request, request_obj, bound=(action, form), status=400)
     try:
+        # The action's form checks the input inside the service, under the request's lock.
         services.perform_action(
-            request=request_obj, actor=request.user, action=action, data=form.service_data()
+            request=request_obj, actor=request.user, action=action, data=request.POST
         )
     except RequestError as error:
-        if error.status == 404:
+        if isinstance(error, services.RequestNotFound):
             raise Http404 from None
-        for name, message in error.errors.items():
-            form.add_error(name if name in form.fields else None, message)
+        form = _form_showing(error, action, request_obj, request.user, request.POST)
         # Shown on the request as it is now (another person may have moved it meanwhile).
         request_obj = _visible_or_404(request.user, reference, detailed=True)
         return _render_detail(
@@ -421,13 +438,24 @@ def request_act(request, reference, action):
             bound=(action, form),
             action_error=error.message,
             missing=error.errors if action == "submit" else None,
-            status=error.status,
+            status=domain_status(error),
         )
-    message = SUCCESS_MESSAGES.get(action) or _("“%(action)s” was recorded.") % {
-        "action": ACTIONS[action].label
-    }
-    messages.success(request, message)
-    return redirect(_detail_url(request_obj, "timeline"))
+    messages.success(request, SUCCESS_MESSAGES[action])
+    # The message shows at the top of the page, where the eye goes after the page loads.
+    return redirect(_detail_url(request_obj))
+
+
+def _form_showing(error: RequestError, action: str, request_obj: Request, user, data):
+    """The action's form as posted, with each field's error (its own checks', and those the
+    service found against the records) beside the field."""
+    form = action_form(action, request_obj, user, data=data)
+    form.is_valid()
+    for name, message in error.errors.items():
+        if name in form.fields and not form.has_error(name):
+            form.add_error(name, message)
+        elif name not in form.fields and action != "submit":
+            form.add_error(None, message)
+    return form
 
 
 @role_in_force_required
@@ -445,13 +473,13 @@ def attachment_upload(request, reference):
             kind=form.cleaned_data["kind"],
         )
     except RequestError as error:
-        if error.status == 404:
+        if isinstance(error, services.RequestNotFound):
             raise Http404 from None
         for name, message in error.errors.items():
             form.add_error(name if name in form.fields else None, message)
         if not error.errors:
             form.add_error(None, error.message)
-        return _render_detail(request, request_obj, upload_form=form, status=error.status)
+        return _render_detail(request, request_obj, upload_form=form, status=domain_status(error))
     messages.success(request, _("The document was added."))
     return redirect(_detail_url(request_obj, "attachments"))
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from rest_framework.test import APIClient
 
+from bali_portal.api_errors import domain_status
 from requests_app import services
 from requests_app.models import ImmutableEventError, Request, RequestEvent
 from requests_app.workflow import State
@@ -76,7 +77,7 @@ def test_the_second_officer_waits_for_the_first_and_gets_a_conflict():
     assert results["first"] == "acknowledged"
     error, waited = results["second"]
     assert isinstance(error, services.TransitionNotAllowed), error
-    assert error.status == 409
+    assert domain_status(error) == 409
     assert "under review" in error.message
     assert waited >= 0.4, "the second waited for the first's row lock"
     request.refresh_from_db()
