@@ -73,9 +73,12 @@ def test_every_action_with_fields_is_covered():
 
 def _snapshot(request: Request) -> tuple:
     request = Request.objects.get(pk=request.pk)
-    return model_to_dict(request), request.events.count(), sorted(
-        request.supporting_divisions.values_list("pk", flat=True)
-    ), sorted(request.activities.values_list("pk", flat=True))
+    return (
+        model_to_dict(request),
+        request.events.count(),
+        sorted(request.supporting_divisions.values_list("pk", flat=True)),
+        sorted(request.activities.values_list("pk", flat=True)),
+    )
 
 
 def _case(world, action, name):
