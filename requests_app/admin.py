@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
-from . import models
+from . import models, services
 
 
 @admin.register(models.Request)
@@ -17,11 +18,17 @@ class RequestAdmin(admin.ModelAdmin):
     list_filter = ["state", "regional_office", "lead_division"]
     search_fields = ["reference", "title"]
     list_select_related = ["country", "regional_office", "lead_division"]
-    raw_id_fields = ["country", "created_by", "assignee", "referred_to", "merged_into"]
 
-    # The lifecycle is only moved by its services; the admin shows it.
-    def get_readonly_fields(self, request, obj=None):
-        return ["state", "reference"] if obj else []
+    # A request changes only through its services (each change an event of its history, the
+    # country told): the admin reads it, and neither adds, changes nor deletes one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.RequestEvent)
@@ -44,7 +51,24 @@ class RequestEventAdmin(admin.ModelAdmin):
 
 @admin.register(models.ServiceLevel)
 class ServiceLevelAdmin(admin.ModelAdmin):
+    """The clocks, changed through ``services.update_service_levels`` (its checks: the
+    coordinator only, days within their bounds), as the service levels page does."""
+
     list_display = ["acknowledge_days", "decision_days", "acceptance_days", "updated_at"]
+    fields = list(services.SERVICE_LEVEL_FIELDS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data.get(name) for name in services.SERVICE_LEVEL_FIELDS}
+        try:
+            services.update_service_levels(actor=request.user, values=values)
+        except services.RequestError as error:
+            raise PermissionDenied(error.message) from error
 
 
 # --- staff (issue 4) ---

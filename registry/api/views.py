@@ -195,7 +195,7 @@ class RequestMatchesView(APIView):
     def get(self, request, reference: str):
         request_obj = get_object_or_404(
             requests_visible_to(request.user).select_related("country", "forum", "regional_office"),
-            reference=reference,
+            reference=reference.upper(),
         )
         results = matches_for(request_obj, user=request.user)
         return Response(MatchResultsSerializer(results).data)
