@@ -389,6 +389,11 @@ SPECTACULAR_SETTINGS = {
         "AttachmentKindEnum": "requests_app.api.serializers.ATTACHMENT_KINDS",
         "DesignationStatusEnum": "designations.models.Status",
     },
+    # Every operation documents its error answers, in the API's one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bali_portal.openapi.document_errors",
+    ],
 }
 
 # --- Portal -----------------------------------------------------------------------------------

@@ -15,7 +15,15 @@ from registry import freshness, reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
 from .. import selectors, services, sla
-from ..models import Attachment, Request, Requester, RequestEvent, Scope, SouthSouthInterest
+from ..models import (
+    Attachment,
+    DeclineReason,
+    Request,
+    Requester,
+    RequestEvent,
+    Scope,
+    SouthSouthInterest,
+)
 from ..workflow import actions_available
 
 # --- Writing a draft -----------------------------------------------------------------------------
@@ -217,9 +225,11 @@ class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     country = serializers.CharField(source="country_id", read_only=True, allow_null=True)
     forum = serializers.CharField(source="forum_id", read_only=True, allow_null=True)
     regional_office = serializers.CharField(source="regional_office_id", read_only=True)
-    lead_division = serializers.CharField(source="lead_division_id", read_only=True)
+    lead_division = serializers.CharField(
+        source="lead_division_id", read_only=True, allow_null=True
+    )
     supporting_divisions = ReferenceCodesField()
-    assignee = serializers.IntegerField(source="assignee_id", read_only=True)
+    assignee = serializers.IntegerField(source="assignee_id", read_only=True, allow_null=True)
     assignee_name = serializers.SerializerMethodField()
     state_label = ChoiceLabelField(Request._meta.get_field("state").choices, source="state")
     thematic_areas = ReferenceCodesField()
@@ -303,13 +313,26 @@ class EvaluationSerializer(serializers.Serializer):
     evaluated_at = serializers.DateTimeField()
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice the record may not have made yet: null then, never "" outside the enum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class RequestDetailSerializer(RequestSerializer):
     """A request with its timeline, documents, outcome and the caller's possible actions."""
 
     events = EventSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    referred_to = serializers.StringRelatedField()
-    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    referred_to = serializers.StringRelatedField(allow_null=True)
+    merged_into = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
+    decline_reason = BlankAsNullChoiceField(choices=DeclineReason.choices)
     evaluation = serializers.SerializerMethodField()
     missing_fields = serializers.SerializerMethodField()
     referral = serializers.SerializerMethodField()
