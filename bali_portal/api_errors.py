@@ -9,6 +9,7 @@ API (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) turns the domain's errors
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -109,6 +110,7 @@ def _default_code(exc, http_status: int) -> str:
     return default or CODE_OF_STATUS.get(http_status, "error")
 
 
+@csrf_exempt  # nothing is written; a client's cookie must not turn it into a CSRF page
 def not_found(request, *args, **kwargs):
     """An unknown path under ``/api/``: a JSON 404 in the API's shape, never a page."""
     return JsonResponse(error_body(_("Not found."), "not_found"), status=404)

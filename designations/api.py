@@ -32,7 +32,7 @@ class NominationThrottle(AnonRateThrottle):
 
 
 class DesignationEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = DesignationEvent

@@ -112,7 +112,11 @@ class ActivityExportView(APIView):
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=list(FORMATS), required=True),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # Each format's own media type, so that a client knows what it gets.
+        responses={
+            (200, media): OpenApiTypes.BINARY
+            for media in sorted({spec.content_type.split(";")[0] for spec in FORMATS.values()})
+        },
     )
     def get(self, request):
         export_format = request.query_params.get("format", "")
