@@ -47,9 +47,10 @@ def api_list_paths() -> list[str]:
                     found.append("/" + path)
 
     walk(get_resolver().url_patterns, "")
-    # docs/ is the Swagger UI, a page for people.
+    # docs/ and schema/ are documents (the Swagger UI, the OpenAPI file), not the API.
+    documents = ("/api/v1/docs/", "/api/v1/schema/")
     return sorted(
-        {p for p in found if p.startswith("/api/v1/") and "format" not in p and "docs" not in p}
+        {p for p in found if p.startswith("/api/v1/") and "format" not in p} - set(documents)
     )
 
 
