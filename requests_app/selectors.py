@@ -6,6 +6,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from bali_portal.accounts.models import Role
 from bali_portal.internals import as_prefetched
 from designations.selectors import holds_current_designation
+from exchange.models import RegionalCentre
 
 from .models import Attachment, Evaluation, Request, RequestEvent
 from .sla import overdue_q
@@ -61,8 +62,6 @@ def _requests_of_focal_point(requests: QuerySet[Request], user) -> QuerySet[Requ
 
 def countries_served_by(organization_id) -> QuerySet:
     """The codes of the countries a regional centre serves (a subquery)."""
-    from exchange.models import RegionalCentre
-
     return RegionalCentre.countries.through.objects.filter(
         regionalcentre_id=organization_id
     ).values("country_id")

@@ -35,6 +35,7 @@ from designations.selectors import (
 from exchange.services import request_routed, send_referral
 from registry import eligibility
 from registry.models import Country, Division, Forum, Organization
+from registry.selectors import activities_visible_to
 
 from . import notifications, selectors, sla, uploads
 from .actions import action_form, input_errors
@@ -614,8 +615,6 @@ def _effect_accept(request, actor, data, now, levels):
 
 def _registry_activities(data: dict, actor: User, errors: dict) -> list:
     """The registry activities a division links to its response: ids of activities it can see."""
-    from registry.selectors import activities_visible_to
-
     wanted = _codes(data.get("activities"))
     ids = {int(value) for value in wanted if str(value).isdigit()}
     found = list(activities_visible_to(actor).filter(pk__in=ids)) if ids else []

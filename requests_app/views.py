@@ -20,8 +20,8 @@ from bali_portal.api_errors import domain_status
 from bali_portal.pagination import KeysFirstPaginator
 from designations.access import role_in_force_required
 from exchange.selectors import request_panel
-from registry.matching import matches_for
 from registry.selectors import forum_priorities_for
+from requests_app.matching import matches_for
 
 from . import selectors, services, sla, uploads
 from .actions import action_form

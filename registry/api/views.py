@@ -15,6 +15,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from designations.access import RoleInForce
+from requests_app.matching import matches_for
 from requests_app.selectors import requests_visible_to
 
 from .. import selectors
@@ -25,7 +26,6 @@ from ..filters import (
     OrganizationFilterSet,
     SolutionFilterSet,
 )
-from ..matching import matches_for
 from ..pagination import counted
 from ..search import is_listed_by_title, listed_results, next_page_token
 from .serializers import (
@@ -114,7 +114,7 @@ class ActivityExportView(APIView):
         ],
         # Each format's own media type, so that a client knows what it gets.
         responses={
-            (200, media): OpenApiTypes.BINARY
+            (200, media): OpenApiTypes.ANY if media == "application/json" else OpenApiTypes.BINARY
             for media in sorted({spec.content_type.split(";")[0] for spec in FORMATS.values()})
         },
     )
