@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from bali_portal.admin import ReadOnlyAdmin
+
 from . import models, services
 
 
 @admin.register(models.Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(ReadOnlyAdmin):
+    """A request changes only through its services (each change an event of its history, the
+    country told): the admin only reads it."""
+
     list_display = [
         "reference",
         "title",
@@ -19,34 +24,14 @@ class RequestAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title"]
     list_select_related = ["country", "regional_office", "lead_division"]
 
-    # A request changes only through its services (each change an event of its history, the
-    # country told): the admin reads it, and neither adds, changes nor deletes one.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.RequestEvent)
-class RequestEventAdmin(admin.ModelAdmin):
+class RequestEventAdmin(ReadOnlyAdmin):
     """Events are the immutable history: the admin can read them and nothing else."""
 
     list_display = ["request", "action", "from_state", "to_state", "actor", "created_at"]
     list_filter = ["action"]
     list_select_related = ["request", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.ServiceLevel)
