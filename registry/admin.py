@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal.admin import ReadOnlyAdmin
+
 from . import models, services
 from .freshness import registry_changed
 
@@ -113,18 +115,9 @@ class ActivityAdmin(RegistryChangesMixin, admin.ModelAdmin):
 
 
 @admin.register(models.ActivityChange)
-class ActivityChangeAdmin(admin.ModelAdmin):
+class ActivityChangeAdmin(ReadOnlyAdmin):
     list_display = ["activity", "action", "changed_by", "changed_at"]
     list_select_related = ["activity", "changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Solution)
