@@ -557,8 +557,11 @@ def _effect_merge(request, actor, data, now, levels):
     reference = _text(data, "into", errors)
     target = None
     if reference:
+        # Locked as the merged request is: its state is read and its history written here,
+        # and a colleague withdrawing or merging it meanwhile waits for this transaction.
         target = (
             requests_visible_to(actor)
+            .select_for_update()
             .filter(
                 reference=reference.upper(),
                 country_id=request.country_id,
