@@ -1,5 +1,6 @@
 """Shapes of requests in the API (``docs/design.md``, "API"): codes in, codes out."""
 
+from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,8 @@ from registry import freshness, reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
 from .. import selectors, services, sla
+from ..actions import ACTION_FORMS
+from ..actions.forms import ActivitiesField, CodeChoiceField, ColleagueField
 from ..models import (
     Attachment,
     DeclineReason,
@@ -366,32 +369,51 @@ class RequestDetailSerializer(RequestSerializer):
         return services.missing_for_submission(request_obj)
 
 
-class ActionInputSerializer(serializers.Serializer):
-    """Documentation only: the fields each action takes are those of ``docs/design.md``;
-    ``services.perform_action`` validates them and names each bad one in a 400."""
+def _documented(field) -> serializers.Field:
+    """How the API documents an action form's field: its type and bounds, as the form checks
+    them (the form is the one validator; this only describes it)."""
+    common = {"required": False, "help_text": str(field.help_text or field.label or "")}
+    if isinstance(field, ActivitiesField):
+        return serializers.ListField(child=serializers.CharField(max_length=300), **common)
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return serializers.ListField(child=serializers.CharField(max_length=20), **common)
+    if isinstance(field, ColleagueField):
+        return serializers.CharField(**common)  # an account's number or e-mail address
+    if isinstance(field, forms.ModelChoiceField):
+        if getattr(field, "to_field_name", None) is None and not isinstance(field, CodeChoiceField):
+            return serializers.IntegerField(min_value=1, **common)
+        return serializers.CharField(max_length=20, **common)
+    if isinstance(field, forms.DecimalField):
+        return serializers.DecimalField(
+            max_digits=field.max_digits, decimal_places=field.decimal_places,
+            min_value=field.min_value, max_value=field.max_value, **common,
+        )  # fmt: skip
+    if isinstance(field, forms.IntegerField):
+        return serializers.IntegerField(
+            min_value=field.min_value, max_value=field.max_value, **common
+        )
+    if isinstance(field, forms.TypedChoiceField) and field.empty_value is None:
+        return serializers.BooleanField(allow_null=True, **common)
+    if isinstance(field, forms.TypedChoiceField):
+        return serializers.ChoiceField(choices=[value for value, _ in field.choices], **common)
+    if isinstance(field, forms.ChoiceField):
+        return serializers.ChoiceField(choices=field.choices, **common)
+    if isinstance(field, forms.EmailField):
+        return serializers.EmailField(**common)
+    return serializers.CharField(max_length=field.max_length, **common)
 
-    message = serializers.CharField(required=False)
-    text = serializers.CharField(required=False)
-    reason = serializers.CharField(required=False)
-    explanation = serializers.CharField(required=False)
-    assignee = serializers.CharField(required=False)
-    lead_division = serializers.CharField(required=False)
-    supporting_divisions = serializers.ListField(child=serializers.CharField(), required=False)
-    organization = serializers.IntegerField(required=False)
-    contact_email = serializers.EmailField(required=False)
-    into = serializers.CharField(required=False)
-    response_plan = serializers.CharField(required=False)
-    activities = serializers.ListField(child=serializers.IntegerField(), required=False)
-    people_trained_female = serializers.IntegerField(required=False)
-    people_trained_male = serializers.IntegerField(required=False)
-    people_trained_other = serializers.IntegerField(required=False)
-    institutions_supported = serializers.IntegerField(required=False)
-    outputs = serializers.CharField(required=False)
-    cost_usd = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
-    lessons = serializers.CharField(required=False)
-    rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    comments = serializers.CharField(required=False)
-    capacity_retained = serializers.BooleanField(required=False, allow_null=True)
+
+# Documentation only, built from the actions' forms: each action takes the fields of its form
+# (``docs/design.md``), and a field at fault is named in a 400.
+ActionInputSerializer = type(
+    "ActionInputSerializer",
+    (serializers.Serializer,),
+    {
+        name: _documented(field)
+        for form in ACTION_FORMS.values()
+        for name, field in form.base_fields.items()
+    },
+)
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
