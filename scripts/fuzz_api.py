@@ -203,7 +203,8 @@ def run_schemathesis(binary, schema, port, token, args, report_dir) -> bool:
     if token:
         command += ["--header", f"Authorization: Token {token}"]
     try:
-        result = subprocess.run(command, cwd=ROOT, timeout=args.seconds)
+        # In the run's own folder: schemathesis keeps its cache where it runs.
+        result = subprocess.run(command, cwd=report_dir.parent, timeout=args.seconds)
     except subprocess.TimeoutExpired:
         print(f"fuzz_api: schemathesis took longer than {args.seconds} s", file=sys.stderr)
         return False
