@@ -369,6 +369,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One shape for every error of the API, and JSON bodies of bounded depth.
+    "EXCEPTION_HANDLER": "bali_portal.api_errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "bali_portal.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Nominations come from anyone, with a file: a few an hour per address is plenty.
     "DEFAULT_THROTTLE_RATES": {"login": "20/minute", "nominate": "20/hour"},
 }
@@ -387,6 +394,11 @@ SPECTACULAR_SETTINGS = {
         "AttachmentKindEnum": "requests_app.api.serializers.ATTACHMENT_KINDS",
         "DesignationStatusEnum": "designations.models.Status",
     },
+    # Every operation documents its error answers, in the API's one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bali_portal.openapi.document_errors",
+    ],
 }
 
 # --- Portal -----------------------------------------------------------------------------------

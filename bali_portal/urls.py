@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, views
+from . import api_errors, health, views
 from .accounts.api import ObtainTokenView
 
 api_v1 = [
@@ -33,4 +33,6 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("focal-points/", include("designations.urls")),
     path("api/v1/", include(api_v1)),
+    # Any other path under /api/ is answered in the API's shape, never with a page.
+    re_path(r"^api/", api_errors.not_found),
 ]

@@ -49,6 +49,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bali_portal import spreadsheets
+from bali_portal.internals import sql_with_params
 
 from .iati import iati_document
 from .models import Activity, ActivityCountry, ActivityLink, FundingLine, Partnership
@@ -194,7 +195,7 @@ def _export_statement(queryset: QuerySet) -> tuple[str, list]:
             name: (rows.filter(_key_in("activity_id", keys)), fields)
             for name, (rows, fields) in RELATED_LISTS.items()
         }
-    sql, params = _activity_values(activities).query.sql_with_params()
+    sql, params = sql_with_params(_activity_values(activities))
     columns = ", ".join(
         ["pk", *SCALAR_FIELDS, "lead_division", "subprogramme", "updated", "parent"]
     )
@@ -223,7 +224,7 @@ def _arrays(rows: QuerySet, fields: dict[str, str]) -> tuple[str, tuple]:
     time, each to every array), so that their n-th items are the fields of one related row.
     """
     arrays = {name: ArrayAgg(field) for name, field in fields.items()}
-    return rows.order_by().values("activity_id").annotate(**arrays).query.sql_with_params()
+    return sql_with_params(rows.order_by().values("activity_id").annotate(**arrays))
 
 
 def _keys_to_narrow_by(queryset: QuerySet) -> list[int] | None:

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _lazy
 
 from bali_portal.accounts.models import Role
+from bali_portal.internals import sql_with_params
 from bali_portal.pagination import estimated_rows
 
 from . import freshness
@@ -222,12 +223,12 @@ def _counted_groups(queryset: QuerySet[Activity]) -> tuple[list[tuple], bool, li
     """(facet rows, estimated, every key or None): see ``_facet_groups`` for the rows."""
     if connection.vendor != "postgresql":
         # The embedded database holds a demonstration registry: count it all.
-        return _facet_groups(*_matched(queryset).query.sql_with_params()), False, None
+        return _facet_groups(*sql_with_params(_matched(queryset))), False, None
     # The first matches PostgreSQL finds, in whatever order is cheapest: one more than the
     # limit says whether the list is longer than that.
     first = list(queryset.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1])
     sample = Activity.objects.filter(pk__in=first)
-    groups = _facet_groups(*_matched(sample).query.sql_with_params())
+    groups = _facet_groups(*sql_with_params(_matched(sample)))
     if len(first) <= EXACT_COUNT_LIMIT:
         return groups, False, first
     total = max(estimated_rows(queryset), len(first))

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from bali_portal import bounds, storage
 from bali_portal.broker import publish
+from bali_portal.errors import DomainError
 from registry.models import Division, RegionalOffice
 
 from . import aggregation, document
@@ -68,13 +69,8 @@ PARTIAL_SUFFIX = ".part"
 MAX_ATTEMPTS = 4
 
 
-class ReportError(Exception):
+class ReportError(DomainError):
     """A run cannot be started as asked; the message says why."""
-
-    def __init__(self, message, errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.errors = errors or {}
 
 
 # --- Starting a run --------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from django.db import connection
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from bali_portal.accounts.models import Role
+from bali_portal.internals import as_prefetched
 from designations.selectors import holds_current_designation
+from exchange.models import RegionalCentre
 
 from .models import Attachment, Evaluation, Request, RequestEvent
 from .sla import overdue_q
@@ -60,8 +62,6 @@ def _requests_of_focal_point(requests: QuerySet[Request], user) -> QuerySet[Requ
 
 def countries_served_by(organization_id) -> QuerySet:
     """The codes of the countries a regional centre serves (a subquery)."""
-    from exchange.models import RegionalCentre
-
     return RegionalCentre.countries.through.objects.filter(
         regionalcentre_id=organization_id
     ).values("country_id")
@@ -204,18 +204,10 @@ def as_just_filed(request: Request, *, events: list[RequestEvent]) -> Request:
     keys, which Django does not look up). Answering a filing then needs no read of the rows
     just written: eleven queries fewer per submission.
     """
-    _as_prefetched(request, "events", events)
-    _as_prefetched(request, "attachments", [])
-    _as_prefetched(request, "evaluations", [])
+    as_prefetched(request, "events", events)
+    as_prefetched(request, "attachments", [])
+    as_prefetched(request, "evaluations", [])
     return request
-
-
-def _as_prefetched(instance, name: str, items: list) -> None:
-    # As Django's prefetch_related stores a related list: the manager's queryset, evaluated.
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = list(items)
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 # --- staff (issue 4): the queues ----------------------------------------------------------------

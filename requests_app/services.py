@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bali_portal import bounds
+from bali_portal import errors as domain
 from bali_portal.accounts.models import Role, User
 from bali_portal.db import insert_new, prepared_cursor
 from bali_portal.storage import storage_failed
@@ -34,8 +35,10 @@ from designations.selectors import (
 from exchange.services import request_routed, send_referral
 from registry import eligibility
 from registry.models import Country, Division, Forum, Organization
+from registry.selectors import activities_visible_to
 
 from . import notifications, selectors, sla, uploads
+from .actions import action_form, input_errors
 from .models import (
     OUTPUT_KINDS,
     Attachment,
@@ -67,43 +70,28 @@ logger = logging.getLogger(__name__)
 # --- Domain errors, turned into clear messages by pages and into HTTP statuses by the API ---
 
 
-class RequestError(Exception):
-    status = 400
-
-    def __init__(self, message, errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.errors = errors or {}
+class RequestError(domain.DomainError):
+    """A request's use case refused."""
 
 
-class RequestNotFound(RequestError):
+class RequestNotFound(RequestError, domain.NotFound):
     """Outside the actor's scope, or no such request: never a hint which."""
 
-    status = 404
 
-
-class ActionNotPermitted(RequestError):
+class ActionNotPermitted(RequestError, domain.NotPermitted):
     """The actor sees the request but may not take this action on it."""
 
-    status = 403
 
-
-class TransitionNotAllowed(RequestError):
+class TransitionNotAllowed(RequestError, domain.Conflict):
     """The lifecycle table forbids the action from the request's current state."""
 
-    status = 409
 
-
-class InvalidInput(RequestError):
+class InvalidInput(RequestError, domain.InvalidInput):
     """Missing or invalid fields; ``errors`` names each one."""
 
-    status = 400
 
-
-class StorageUnavailable(RequestError):
+class StorageUnavailable(RequestError, domain.Unavailable):
     """The file store (the object store, or the disk) could not take a document: try again."""
-
-    status = 503
 
 
 # --- Drafts ------------------------------------------------------------------------------------
@@ -571,8 +559,11 @@ def _effect_merge(request, actor, data, now, levels):
     reference = _text(data, "into", errors)
     target = None
     if reference:
+        # Locked as the merged request is: its state is read and its history written here,
+        # and a colleague withdrawing or merging it meanwhile waits for this transaction.
         target = (
             requests_visible_to(actor)
+            .select_for_update()
             .filter(
                 reference=reference.upper(),
                 country_id=request.country_id,
@@ -629,8 +620,6 @@ def _effect_accept(request, actor, data, now, levels):
 
 def _registry_activities(data: dict, actor: User, errors: dict) -> list:
     """The registry activities a division links to its response: ids of activities it can see."""
-    from registry.selectors import activities_visible_to
-
     wanted = _codes(data.get("activities"))
     ids = {int(value) for value in wanted if str(value).isdigit()}
     found = list(activities_visible_to(actor).filter(pk__in=ids)) if ids else []
@@ -886,6 +875,7 @@ def _apply_action(locked: Request, actor: User, spec: Action, data: dict,
             if spec.name != "submit" or locked.state == State.DRAFT
             else _("This request has already been submitted.")
         )
+    data = _valid_input(locked, actor, spec, data)
     levels = ServiceLevel.current()
     from_state = locked.state
     outcome = EFFECTS[spec.name](locked, actor, data, now, levels)
@@ -898,6 +888,19 @@ def _apply_action(locked: Request, actor: User, spec: Action, data: dict,
         to_state=locked.state, note=outcome.note, payload=outcome.payload or {},
         created_at=now,
     )  # fmt: skip
+
+
+def _valid_input(locked: Request, actor: User, spec: Action, data) -> dict:
+    """The action's input checked by its one form (the page's and the API's alike), as the
+    effect takes it; or ``InvalidInput`` naming each field at fault."""
+    form = action_form(spec.name, locked, actor, data)
+    problems = input_errors(form)
+    if problems:
+        raise InvalidInput(
+            _("Some fields are missing or not valid."),
+            {name: " ".join(messages) for name, messages in problems.items()},
+        )
+    return form.service_data()
 
 
 def _record_events(request: Request, actor: User, spec: Action, events: list) -> None:

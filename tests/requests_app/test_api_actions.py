@@ -32,7 +32,7 @@ def test_submitting_an_incomplete_draft_is_400_naming_each_missing_field(cast, a
         "desired_start",
         "duration_months",
     } <= set(body["errors"])
-    assert body["errors"]["thematic_areas"] == "Choose at least one thematic area."
+    assert body["errors"]["thematic_areas"] == ["Choose at least one thematic area."]
     request_obj.refresh_from_db()
     assert request_obj.state == State.DRAFT
 

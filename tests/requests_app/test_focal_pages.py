@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from registry.models import Organization
-from requests_app.forms import ACTION_FORMS
+from requests_app.actions import ACTION_FORMS
 from requests_app.models import Request
 from requests_app.workflow import ACTIONS, State
 from tests import factories
@@ -122,7 +122,7 @@ def test_timeline_shows_the_messages_between_country_and_office(cast, client_for
 
     response = act(client, request_obj, "provide_info", {"message": "Migori and Kakamega."})
     assert response.status_code == 302
-    assert response["Location"] == detail_url(request_obj) + "#timeline"
+    assert response["Location"] == detail_url(request_obj)
     request_obj.refresh_from_db()
     assert request_obj.state == State.UNDER_REVIEW
     html = client.get(detail_url(request_obj)).content.decode()
