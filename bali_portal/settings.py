@@ -242,13 +242,21 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
 # --- Internationalization ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The six official languages of the United Nations.
 LANGUAGES = [
     ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ru", _("Russian")),
     ("zh-hans", _("Chinese")),
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Numbers and amounts in pages read with the language's separators (12 500 in French,
+# 12.500 in Spanish); exports and the API keep plain numbers (they do not use the templates'
+# localization).
+USE_THOUSAND_SEPARATOR = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -17,6 +17,7 @@ from bali_portal.accounts.models import Role
 from bali_portal.pagination import estimated_rows
 
 from . import freshness
+from .reference import active_items
 from .models import (
     Activity,
     ActivityCountry,
@@ -335,6 +336,24 @@ FACET_ORDER = (
 )
 
 
+# Facets of coded reference lists: labelled from the kept lists, which hold the names in every
+# language (the grouped query reads only the English and Chinese ones).
+REFERENCE_FACETS = {
+    "regional_office": RegionalOffice,
+    "country": Country,
+    "thematic_area": ThematicArea,
+    "division": Division,
+}
+
+
+def _facet_label(facet: str, value: str, name: str, name_zh: str) -> str:
+    if facet in REFERENCE_FACETS:
+        item = active_items(REFERENCE_FACETS[facet]).find(value)
+        if item is not None:
+            return item.localized_name
+    return localized(name, name_zh)
+
+
 def _summary(groups: list[tuple], estimated: bool = False) -> SearchSummary:
     """Labels in the reader's language (the cache holds both names)."""
     choice_labels = {"modality": dict(Modality.choices), "status": dict(ActivityStatus.choices)}
@@ -349,7 +368,7 @@ def _summary(groups: list[tuple], estimated: bool = False) -> SearchSummary:
         elif facet == "year":
             label = value
         else:
-            label = localized(name, name_zh)
+            label = _facet_label(facet, value, name, name_zh)
         items[facet].append(FacetItem(value=value, label=label, count=count))
     return SearchSummary(
         total=total,
