@@ -20,6 +20,8 @@ from bali_portal.pagination import KeysFirstPaginator
 from designations.access import role_in_force_required
 from exchange.selectors import request_panel
 from registry.matching import matches_for
+from registry.models import Division
+from registry.reference import active_items
 from registry.selectors import forum_priorities_for
 
 from . import selectors, services, sla, uploads
@@ -154,6 +156,14 @@ def _clocks(request_obj: Request, now) -> list[dict]:
     return clocks
 
 
+def _division_names(codes: list[str]) -> str:
+    """Divisions by name in the reader's language (the event keeps their codes)."""
+    divisions = active_items(Division)
+    return ", ".join(
+        item.localized_name if (item := divisions.find(code)) else code for code in codes
+    )
+
+
 def _event_details(event) -> list[tuple[str, str]]:
     """The structured part of an event, as label/value pairs a person can read."""
     payload = event.payload or {}
@@ -161,9 +171,9 @@ def _event_details(event) -> list[tuple[str, str]]:
     if payload.get("assignee_name"):
         details.append((_("Assignee"), payload["assignee_name"]))
     if payload.get("lead_division") and event.action == "route":
-        details.append((_("Lead division"), payload["lead_division"]))
+        details.append((_("Lead division"), _division_names([payload["lead_division"]])))
     if payload.get("supporting_divisions"):
-        details.append((_("Supporting divisions"), ", ".join(payload["supporting_divisions"])))
+        details.append((_("Supporting divisions"), _division_names(payload["supporting_divisions"])))
     if event.action == "decline" and payload.get("reason") in DeclineReason.values:
         details.append((_("Reason"), DeclineReason(payload["reason"]).label))
     if payload.get("organization_name"):
