@@ -23,7 +23,6 @@ from bali_portal import bounds
 
 from .codes import validate_currency
 
-
 # The languages other than English that reference names are kept in, by the suffix of their
 # column (``name_fr``...): Django's language codes ``fr``, ``es``, ``ru``, ``zh-hans``, ``ar``.
 NAME_LANGUAGES = ("zh", "fr", "es", "ru", "ar")

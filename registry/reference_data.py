@@ -343,9 +343,7 @@ TRANSLATED_LANGUAGES = ("fr", "es", "ru", "ar")
 def read_reference_names() -> dict[tuple[str, str], dict[str, str]]:
     """(list, code) -> {"name_fr": ..., "name_es": ..., ...} from reference_names.csv."""
     with open(DATA_DIR / "reference_names.csv", encoding="utf-8", newline="") as handle:
-        return {
-            (row.pop("list"), row.pop("code")): row for row in csv.DictReader(handle)
-        }
+        return {(row.pop("list"), row.pop("code")): row for row in csv.DictReader(handle)}
 
 
 def read_un_country_names() -> dict[str, dict[str, str]]:

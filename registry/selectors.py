@@ -17,7 +17,6 @@ from bali_portal.accounts.models import Role
 from bali_portal.pagination import estimated_rows
 
 from . import freshness
-from .reference import active_items
 from .models import (
     Activity,
     ActivityCountry,
@@ -35,6 +34,7 @@ from .models import (
     ThematicArea,
     localized,
 )
+from .reference import active_items
 
 EDITOR_ROLES = frozenset({Role.REGIONAL_STAFF, Role.DIVISION_STAFF, Role.COORDINATOR})
 

@@ -5,6 +5,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from bali_portal.accounts.models import Role
 from designations.selectors import holds_current_designation
+from registry.models import name_columns
 
 from .models import Attachment, Evaluation, Request, RequestEvent
 from .sla import overdue_q
@@ -141,7 +142,9 @@ def attach_reference_lists(requests: list[Request], names=REFERENCE_LISTS) -> li
         rows = cursor.fetchall()
     models = [Request._meta.get_field(name).related_model for name in names]
     for index, request_id, code, *names_read, sort_order in rows:
-        item = models[index](code=code, sort_order=sort_order, **dict(zip(columns, names_read)))
+        item = models[index](
+            code=code, sort_order=sort_order, **dict(zip(columns, names_read, strict=True))
+        )
         getattr(by_id[request_id], f"listed_{names[index]}").append(item)
     for request in requests:
         for model, name in zip(models, names, strict=True):

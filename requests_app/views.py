@@ -173,7 +173,8 @@ def _event_details(event) -> list[tuple[str, str]]:
     if payload.get("lead_division") and event.action == "route":
         details.append((_("Lead division"), _division_names([payload["lead_division"]])))
     if payload.get("supporting_divisions"):
-        details.append((_("Supporting divisions"), _division_names(payload["supporting_divisions"])))
+        supporting = _division_names(payload["supporting_divisions"])
+        details.append((_("Supporting divisions"), supporting))
     if event.action == "decline" and payload.get("reason") in DeclineReason.values:
         details.append((_("Reason"), DeclineReason(payload["reason"]).label))
     if payload.get("organization_name"):
