@@ -1,0 +1,100 @@
+"""The annual report in each of the six UN languages (issue 17): the PDF's headings are the
+catalog's translations (read back with ``pdftotext``), Arabic comes out in logical order, and
+the first page of each is rendered to PNG among the test artefacts for a person to look at.
+
+The artefacts go to ``$TEST_ARTEFACTS`` (default: ``test-artefacts/`` in the worktree).
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import translation
+
+from registry.models import Country
+from registry.reference_data import load_reference_data
+from reporting import services
+from reporting.models import ReportRun
+from reporting.render.charts import displayed, render_svg
+from tests.foundation.walk import catalog
+from tests.reporting import data
+from tests.reporting.reading import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = Path(os.environ.get("TEST_ARTEFACTS") or ROOT / "test-artefacts")
+LANGUAGES = ["en", "fr", "es", "ru", "zh-hans", "ar"]
+HEADINGS = ["Requests received", "Lessons learned", "Referrals to partners"]
+
+
+@pytest.fixture(scope="module")
+def reports(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One year of records and its report in each language, rolled back at the end."""
+    media = tmp_path_factory.mktemp("media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        if not Country.objects.exists():
+            load_reference_data()
+        data.build()
+        runs = {}
+        for language in LANGUAGES:
+            run = ReportRun.objects.create(year=data.YEAR, language=language)
+            runs[language] = services.produce_report(run.pk)
+        yield {language: Path(run.pdf.path) for language, run in runs.items()}
+        transaction.set_rollback(True)
+
+
+def translated(message: str, language: str) -> str:
+    return message if language == "en" else catalog(language).get(message, "")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_report_pdf_has_its_headings_in_the_language(reports, language):
+    pdf = reports[language]
+    text = pdf_text(pdf, layout=False)
+    for heading in HEADINGS:
+        expected = translated(heading, language)
+        assert expected, f"no {language} translation of {heading!r}"
+        assert expected in text, heading
+    if language != "en":
+        assert not any(heading in text for heading in HEADINGS)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    stem = ARTEFACTS / f"report-{language}"
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "2", "-singlefile", str(pdf), str(stem)],
+        check=True,
+    )
+    assert stem.with_suffix(".png").stat().st_size > 1000
+
+
+def test_arabic_is_extracted_in_logical_order(reports):
+    text = pdf_text(reports["ar"], layout=False)
+    heading = catalog("ar")["Requests received"]
+    assert heading in text
+    # Logical order, not a reversed or presentation-form copy of it.
+    assert heading[::-1] not in text
+    assert displayed(heading) not in text
+
+
+def test_an_arabic_chart_draws_its_labels_joined_and_right_to_left():
+    from reporting.document import Chart
+
+    chart = Chart("x", "الطلبات الواردة", ["كينيا"], [("2026", [3])])
+    with translation.override("ar"):
+        svg = render_svg(chart)
+    with translation.override("en"):
+        english = render_svg(chart)
+    # Drawn as glyph outlines (no text left for a renderer to reorder or leave unjoined)...
+    assert "الطلبات" not in svg and "<text" not in svg
+    # ...of the joined letters in display order: the title's shaped first word starts the line
+    # on the right, so its glyphs differ from the unshaped English rendering's.
+    assert displayed("الطلبات الواردة") == "ﺓﺩﺭﺍﻮﻟﺍ ﺕﺎﺒﻠﻄﻟﺍ"
+    assert svg != english
