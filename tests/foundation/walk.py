@@ -89,7 +89,16 @@ def untranslated(texts: list[str], language: str) -> list[str]:
 
 
 def raw_codes(texts: list[str]) -> list[str]:
-    return sorted({text for text in texts if RAW_CODE.search(text)})
+    """Texts that show codes as the value of something ("T09, T13", "Lead: DELC", a cell
+    reading "DEPI"): once the codes are taken out, at most one word is left. Prose that
+    mentions a code (a response plan, a person's title) is what people wrote, not a label."""
+    found = set()
+    for text in texts:
+        if RAW_CODE.search(text):
+            rest = RAW_CODE.sub(" ", text)
+            if len(re.findall(r"\w+", rest)) <= 1:
+                found.add(text)
+    return sorted(found)
 
 
 def horizontal_overflow(page) -> int:
