@@ -6,6 +6,7 @@ The artefacts go to ``$TEST_ARTEFACTS`` (default: ``test-artefacts/`` in the wor
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -56,27 +57,40 @@ def translated(message: str, language: str) -> str:
     return message if language == "en" else catalog(language).get(message, "")
 
 
+def as_extracted(text: str) -> str:
+    """``text`` as ``pdftotext`` gives it back: Arabic shaping draws lam followed by alef as one
+    ligature glyph, which poppler maps back to the two letters in drawing order (alef, lam);
+    every other letter comes back in logical order."""
+    return re.sub("\u0644([\u0627\u0623\u0625\u0622])", "\\1\u0644", text)
+
+
+def extracted_text(pdf: Path) -> str:
+    """The PDF's text, without the direction marks poppler puts around right-to-left runs."""
+    return re.sub("[\u202a-\u202e]", "", pdf_text(pdf, layout=False))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_report_pdf_has_its_headings_in_the_language(reports, language):
     pdf = reports[language]
-    text = pdf_text(pdf, layout=False)
-    for heading in HEADINGS:
-        expected = translated(heading, language)
-        assert expected, f"no {language} translation of {heading!r}"
-        assert expected in text, heading
-    if language != "en":
-        assert not any(heading in text for heading in HEADINGS)
+    # First the picture of its first pages, for a person to look at, whatever follows.
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     stem = ARTEFACTS / f"report-{language}"
     subprocess.run(
-        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "2", "-singlefile", str(pdf), str(stem)],
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
         check=True,
     )
     assert stem.with_suffix(".png").stat().st_size > 1000
+    text = extracted_text(pdf)
+    for heading in HEADINGS:
+        expected = translated(heading, language)
+        assert expected, f"no {language} translation of {heading!r}"
+        assert as_extracted(expected) in text, heading
+    if language != "en":
+        assert not any(heading in text for heading in HEADINGS)
 
 
 def test_arabic_is_extracted_in_logical_order(reports):
-    text = pdf_text(reports["ar"], layout=False)
+    text = extracted_text(reports["ar"])
     heading = catalog("ar")["Requests received"]
     assert heading in text
     # Logical order, not a reversed or presentation-form copy of it.
