@@ -252,11 +252,11 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["bali_portal.formats"]
 USE_I18N = True
-# Numbers and amounts in pages read with the language's separators (12 500 in French,
-# 12.500 in Spanish); exports and the API keep plain numbers (they do not use the templates'
-# localization).
-USE_THOUSAND_SEPARATOR = True
+# Not USE_THOUSAND_SEPARATOR: it would group every integer a template prints, years (2,026),
+# page numbers and ids in links among them. Amounts are grouped where they are shown, with the
+# language's separators (the ``money`` filter: 12 500 in French, 12.500 in Spanish).
 TIME_ZONE = "UTC"
 USE_TZ = True
 
