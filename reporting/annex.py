@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from .aggregation import Period, _activities_completed, _completed_requests
-from .document import INT, TEXT, USD, Column
+from .document import DIVISION, INT, MODALITY, OFFICE, TEXT, USD, Column
 from .render.xlsx import Annex
 
 CHUNK = 500
@@ -45,8 +45,8 @@ def completed_requests(period: Period) -> Annex:
         [
             Column(_("Reference")),
             Column(_("Country or forum")),
-            Column(_("Regional office")),
-            Column(_("Lead division")),
+            Column(_("Regional office"), OFFICE),
+            Column(_("Lead division"), DIVISION),
             Column(_("Completed")),
             Column(_("Women trained"), INT),
             Column(_("Men trained"), INT),
@@ -84,8 +84,8 @@ def completed_activities(period: Period) -> Annex:
         [
             Column(_("Identifier")),
             Column(_("Title")),
-            Column(_("Lead division")),
-            Column(_("Modality")),
+            Column(_("Lead division"), DIVISION),
+            Column(_("Modality"), MODALITY),
             Column(_("Completed")),
             Column(_("Women trained"), INT),
             Column(_("Men trained"), INT),
