@@ -99,3 +99,14 @@ def test_every_main_page_of_every_role_in_six_languages_on_a_phone_and_a_desktop
         context.close()
     assert walked >= 6 * 2 * 15
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_the_favicon_is_found(client):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("img/favicon.svg")
+    assert finders.find("img/favicon.svg")
+    assert 'href="/static/img/favicon.svg"' in client.get("/").content.decode()
