@@ -4,20 +4,18 @@ Text is drawn as paths with the Noto Sans CJK font (fonts-noto-cjk) so Chinese l
 wherever the SVG goes; DejaVu Sans covers what CJK fonts lack. The object-oriented API is used
 (no ``pyplot``), so nothing global is left behind between charts or runs.
 
-Arabic: neither matplotlib nor an SVG renderer joins Arabic letters or lays out a right-to-left
-line, so in a right-to-left language every label is shaped first (``arabic-reshaper``: each
-letter in its joined form) and put in display order (``python-bidi``), and the text is drawn as
-glyph outlines, so that no reader of the SVG reorders it again. The report's own headings and
-tables are text laid out by WeasyPrint, which extracts in logical order.
+Arabic: an SVG renderer's text layout (WeasyPrint's among them) printed the chart's Arabic
+letters unjoined and some words reversed. Matplotlib (3.11 and later) lays text out itself,
+letters joined and lines right to left (libraqm), so in a right-to-left language the labels
+are drawn by matplotlib as glyph outlines, leaving nothing for the SVG's reader to lay out
+again. The report's own headings and tables are text laid out by WeasyPrint, which extracts in
+logical order.
 """
 
 import base64
 import io
-from dataclasses import replace
 
-import arabic_reshaper
 import matplotlib
-from bidi import get_display
 from django.utils.translation import get_language_bidi
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -36,30 +34,13 @@ STYLE = {
 }
 
 
-# In a right-to-left language: the labels' shaped glyphs drawn as outlines (DejaVu Sans has
-# the Arabic presentation forms).
+# In a right-to-left language: the labels shaped and laid out by matplotlib, drawn as outlines
+# (DejaVu Sans has the Arabic letters).
 RIGHT_TO_LEFT_STYLE = {"svg.fonttype": "path", "font.family": ["DejaVu Sans", "Noto Sans CJK SC"]}
 
 
-def displayed(text: str) -> str:
-    """Right-to-left text as it must be drawn by a renderer that neither shapes nor reorders:
-    letters joined, in display order."""
-    return get_display(arabic_reshaper.reshape(str(text)))
-
-
-def _for_display(chart: Chart) -> Chart:
-    return replace(
-        chart,
-        title=displayed(chart.title),
-        categories=[displayed(category) for category in chart.categories],
-        series=[(displayed(name), values) for name, values in chart.series],
-    )
-
-
 def render_svg(chart: Chart) -> str:
-    style = STYLE
-    if get_language_bidi():
-        chart, style = _for_display(chart), {**STYLE, **RIGHT_TO_LEFT_STYLE}
+    style = {**STYLE, **RIGHT_TO_LEFT_STYLE} if get_language_bidi() else STYLE
     with matplotlib.rc_context(style):
         height = 2.6 if not chart.horizontal else max(1.6, 0.32 * len(chart.categories) + 0.8)
         figure = Figure(figsize=(6.4, height), layout="constrained")
