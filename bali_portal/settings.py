@@ -247,13 +247,21 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
 # --- Internationalization ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The six official languages of the United Nations.
 LANGUAGES = [
     ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ru", _("Russian")),
     ("zh-hans", _("Chinese")),
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["bali_portal.formats"]
 USE_I18N = True
+# Not USE_THOUSAND_SEPARATOR: it would group every integer a template prints, years (2,026),
+# page numbers and ids in links among them. Amounts are grouped where they are shown, with the
+# language's separators (the ``money`` filter: 12 500 in French, 12.500 in Spanish).
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -51,6 +51,7 @@ from django.utils import timezone
 from bali_portal import spreadsheets
 from bali_portal.internals import sql_with_params
 
+from . import export_labels
 from .iati import iati_document
 from .models import Activity, ActivityCountry, ActivityLink, FundingLine, Partnership
 from .records import (
@@ -413,12 +414,15 @@ def xlsx_file(rows: Iterable[tuple[str, ...]]):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("activities")
-    sheet.append(COLUMNS)
+    # Read by people: headings in their language, names beside the codes (export_labels).
+    sheet.append(export_labels.xlsx_header())
+    named = export_labels.namers()
     counts = [position for position, column in enumerate(COLUMNS) if column in COUNT_FIELDS]
     for cells in rows:
         values = list(cells)
         for position in counts:
             values[position] = int(values[position]) if values[position] else ""
+        values = export_labels.with_names(values, named)
         sheet.append([spreadsheets.xlsx_value(sheet, value) for value in values])
     # Closed by the FileResponse once sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115

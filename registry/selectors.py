@@ -35,6 +35,7 @@ from .models import (
     ThematicArea,
     localized,
 )
+from .reference import active_items
 
 EDITOR_ROLES = frozenset({Role.REGIONAL_STAFF, Role.DIVISION_STAFF, Role.COORDINATOR})
 
@@ -336,6 +337,24 @@ FACET_ORDER = (
 )
 
 
+# Facets of coded reference lists: labelled from the kept lists, which hold the names in every
+# language (the grouped query reads only the English and Chinese ones).
+REFERENCE_FACETS = {
+    "regional_office": RegionalOffice,
+    "country": Country,
+    "thematic_area": ThematicArea,
+    "division": Division,
+}
+
+
+def _facet_label(facet: str, value: str, name: str, name_zh: str) -> str:
+    if facet in REFERENCE_FACETS:
+        item = active_items(REFERENCE_FACETS[facet]).find(value)
+        if item is not None:
+            return item.localized_name
+    return localized(name, name_zh)
+
+
 def _summary(groups: list[tuple], estimated: bool = False) -> SearchSummary:
     """Labels in the reader's language (the cache holds both names)."""
     choice_labels = {"modality": dict(Modality.choices), "status": dict(ActivityStatus.choices)}
@@ -350,7 +369,7 @@ def _summary(groups: list[tuple], estimated: bool = False) -> SearchSummary:
         elif facet == "year":
             label = value
         else:
-            label = localized(name, name_zh)
+            label = _facet_label(facet, value, name, name_zh)
         items[facet].append(FacetItem(value=value, label=label, count=count))
     return SearchSummary(
         total=total,

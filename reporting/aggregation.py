@@ -64,6 +64,8 @@ from registry.models import (
     SupportType,
     ThematicArea,
     localized,
+    localized_value,
+    name_columns,
 )
 from requests_app.models import (
     OUTPUT_KINDS,
@@ -89,7 +91,7 @@ OUTPUTS = 10
 TOP_THEMES = 3
 FORUMS_ROW = gettext_lazy("Forums and UN bodies")
 # The names of the country or the forum a request came from, for lists of records.
-ASKER_NAMES = ("country__name", "country__name_zh", "forum__name", "forum__name_zh")
+ASKER_NAMES = (*name_columns("country__name"), *name_columns("forum__name"))
 
 
 @dataclass(frozen=True)
@@ -227,14 +229,14 @@ def _label(row: dict, prefix: str = "") -> str:
         # Requests of forums and UN bodies have no country: grouped by country, they are one
         # row (section 9 counts them by forum).
         return str(FORUMS_ROW)
-    return localized(row[f"{prefix}name"], row[f"{prefix}name_zh"])
+    return localized_value(row, f"{prefix}name")
 
 
 def _asker_label(row: dict, prefix: str = "") -> str:
     """The country a request came from, or the forum (``prefix``: the request's, with its
     ``country__`` and ``forum__`` names read)."""
     if row[f"{prefix}country__name"] is None:
-        return localized(row[f"{prefix}forum__name"], row[f"{prefix}forum__name_zh"])
+        return localized_value(row, f"{prefix}forum__name")
     return _label(row, f"{prefix}country__")
 
 
@@ -246,7 +248,7 @@ class References:
             return {
                 row["code"]: {"code": row["code"], "label": _label(row)}
                 for row in model.objects.order_by("sort_order", "code").values(
-                    "code", "name", "name_zh"
+                    "code", *name_columns()
                 )
             }
 
@@ -417,7 +419,7 @@ def received(period: Period, refs: References) -> dict:
         both_years.values("regional_office_id").annotate(**counts).order_by(), "regional_office_id"
     )
     countries = (
-        both_years.values("country_id", "country__name", "country__name_zh")
+        both_years.values("country_id", *name_columns("country__name"))
         .annotate(**counts)
         .order_by("-current", "-previous", "country__name")
     )
@@ -816,7 +818,7 @@ def needs(period: Period, refs: References) -> dict:
     )
     gap_counts = _gap_counts(period)
     countries = (
-        cohort.values("country_id", "country__name", "country__name_zh")
+        cohort.values("country_id", *name_columns("country__name"))
         .annotate(**gap_counts)
         .order_by("-count", "country__name")
     )
@@ -1058,7 +1060,7 @@ def requesters(period: Period, refs: References) -> dict:
         of_forums.values("regional_office_id").annotate(**counts).order_by(), "regional_office_id"
     )
     forums = (
-        of_forums.values("forum_id", "forum__name", "forum__name_zh")
+        of_forums.values("forum_id", *name_columns("forum__name"))
         .annotate(**counts)
         .order_by("-current", "-previous", "forum__name")
     )
@@ -1097,7 +1099,7 @@ def requesters(period: Period, refs: References) -> dict:
         "by_forum": [
             {
                 "code": figures["forum_id"],
-                "label": localized(figures["forum__name"], figures["forum__name_zh"]),
+                "label": localized_value(figures, "forum__name"),
                 "current": figures["current"],
                 "previous": figures["previous"],
             }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from requests_app.models import OUTPUT_KINDS
 
 from .aggregation import Period, _activities_completed, _completed_requests
-from .document import INT, TEXT, USD, Column
+from .document import DIVISION, INT, MODALITY, OFFICE, TEXT, USD, Column
 from .render.xlsx import Annex
 
 CHUNK = 500
@@ -50,8 +50,8 @@ def completed_requests(period: Period) -> Annex:
         [
             Column(_("Reference")),
             Column(_("Country or forum")),
-            Column(_("Regional office")),
-            Column(_("Lead division")),
+            Column(_("Regional office"), OFFICE),
+            Column(_("Lead division"), DIVISION),
             Column(_("Completed")),
             Column(_("Women trained"), INT),
             Column(_("Men trained"), INT),
@@ -95,8 +95,8 @@ def completed_activities(period: Period) -> Annex:
         [
             Column(_("Identifier")),
             Column(_("Title")),
-            Column(_("Lead division")),
-            Column(_("Modality")),
+            Column(_("Lead division"), DIVISION),
+            Column(_("Modality"), MODALITY),
             Column(_("Completed")),
             Column(_("Women trained"), INT),
             Column(_("Men trained"), INT),

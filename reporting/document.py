@@ -25,6 +25,8 @@ TEXT, CODE, INT, USD, PCT, DAYS, RATING, LIST = (
     "list",
 )
 NUMERIC = frozenset({INT, USD, PCT, DAYS, RATING})
+# Codes a person reads by name: the XLSX annex puts a column of names beside each.
+OFFICE, DIVISION, MODALITY = "office", "division", "modality"
 NOTHING = "—"
 # Funders the PDF lists one by one, the largest first (the XLSX annex lists them all).
 FUNDERS_PRINTED = 25

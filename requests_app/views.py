@@ -19,6 +19,8 @@ from bali_portal.api_errors import domain_status
 from bali_portal.pagination import KeysFirstPaginator
 from designations.access import role_in_force_required
 from exchange.selectors import request_panel
+from registry.models import Division
+from registry.reference import active_items
 from registry.selectors import forum_priorities_for
 from requests_app.matching import matches_for
 
@@ -125,6 +127,14 @@ def _clocks(request_obj: Request, now) -> list[dict]:
     return clocks
 
 
+def _division_names(codes: list[str]) -> str:
+    """Divisions by name in the reader's language (the event keeps their codes)."""
+    divisions = active_items(Division)
+    return ", ".join(
+        item.localized_name if (item := divisions.find(code)) else code for code in codes
+    )
+
+
 def _event_details(event) -> list[tuple[str, str]]:
     """The structured part of an event, as label/value pairs a person can read."""
     payload = event.payload or {}
@@ -132,9 +142,10 @@ def _event_details(event) -> list[tuple[str, str]]:
     if payload.get("assignee_name"):
         details.append((_("Assignee"), payload["assignee_name"]))
     if payload.get("lead_division") and event.action == "route":
-        details.append((_("Lead division"), payload["lead_division"]))
+        details.append((_("Lead division"), _division_names([payload["lead_division"]])))
     if payload.get("supporting_divisions"):
-        details.append((_("Supporting divisions"), ", ".join(payload["supporting_divisions"])))
+        supporting = _division_names(payload["supporting_divisions"])
+        details.append((_("Supporting divisions"), supporting))
     if event.action == "decline" and payload.get("reason") in DeclineReason.values:
         details.append((_("Reason"), DeclineReason(payload["reason"]).label))
     if payload.get("organization_name"):

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    # The state, not the date label "Submitted" (a context each: they read differently).
+    SUBMITTED = "submitted", pgettext_lazy("request state", "Submitted")
     UNDER_REVIEW = "under_review", _("Under review")
     INFO_REQUESTED = "info_requested", _("Information requested")
     ROUTED = "routed", _("Routed to a division")
