@@ -5,12 +5,13 @@
     python scripts/catalog.py export LANG > work.tsv  the gaps of LANG, one line each:
                                                       KEY <TAB> context <TAB> msgid
     python scripts/catalog.py fill LANG work.txt      write translations into every catalog of LANG
+                                                      (one whose placeholders differ is refused)
     python scripts/catalog.py check [LANG ...]        placeholders and HTML tags of msgstr = msgid
 
-The translations file of `fill` has one line per entry: ``KEY<TAB>translation`` (a space will do) (plural forms:
-``KEY[0]<TAB>…``, ``KEY[1]<TAB>…``). KEY is a short hash of context and msgid, the same in every
-language and every catalog, so one export serves all languages and survives re-extraction.
-In texts, ``\\n`` stands for a line break; quotes need no escaping.
+The translations file of `fill` has one line per entry: ``KEY<TAB>translation`` (a space
+will do; plural forms: ``KEY[0]<TAB>…``, ``KEY[1]<TAB>…``). KEY is a short hash of context and
+msgid, the same in every language and every catalog, so one export serves all languages and
+survives re-extraction. In texts, ``\\n`` stands for a line break; quotes need no escaping.
 
 Catalogs are every ``locale/<LANG>/LC_MESSAGES/*.po`` and ``<app>/locale/<LANG>/LC_MESSAGES/*.po``
 under the project root (``--root DIR`` to look elsewhere). After `fill`, the files are
@@ -94,7 +95,7 @@ class Entry:
 
 def entry_key(msgctxt: str | None, msgid: str) -> str:
     source = f"{msgctxt}\x04{msgid}" if msgctxt is not None else msgid
-    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:8]
+    return hashlib.sha1(source.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
 
 
 # --- reading and writing .po files ---------------------------------------------------------------
@@ -109,9 +110,7 @@ def unquote(text: str) -> str:
 
 
 def quote(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
-    )
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
 
 
 def parse(text: str) -> list[Entry]:
@@ -316,16 +315,25 @@ def command_fill(root: Path, language: str, path: Path) -> int:
             used.add(entry.key)
             if entry.msgid_plural is None:
                 text = given.get(None, given.get(0))
+                wrong = mismatches(entry.msgid, text, entry.key)
+                if wrong:  # a lost placeholder breaks formatting at run time: keep the gap
+                    problems += wrong
+                    continue
                 entry.msgstr = text
-                problems += mismatches(entry.msgid, text, entry.key)
             else:
                 forms = [given.get(i) for i in range(count)]
                 if None in forms:
                     problems.append(f"{entry.key}: needs {count} plural forms")
                     continue
+                wrong = [
+                    problem
+                    for form in forms
+                    for problem in mismatches(entry.msgid_plural, form, entry.key, plural=True)
+                ]
+                if wrong:
+                    problems += wrong
+                    continue
                 entry.msgstr_plural = dict(enumerate(forms))
-                for form in forms:
-                    problems += mismatches(entry.msgid_plural, form, entry.key, plural=True)
             entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
             entry.comments = [c for c in entry.comments if not c.startswith("#|")]
         po.write_text(render(entries), encoding="utf-8")
@@ -340,12 +348,15 @@ def command_fill(root: Path, language: str, path: Path) -> int:
 def rewrap(po: Path) -> None:
     msgcat = shutil.which("msgcat")
     if msgcat:
-        subprocess.run([msgcat, "--width=79", "-o", str(po), str(po)], check=True)
+        # Our own catalog path, given to GNU msgcat as an argument list (no shell).
+        subprocess.run([msgcat, "--width=79", "-o", str(po), str(po)], check=True)  # noqa: S603
 
 
 # --- placeholders -----------------------------------------------------------------------------
 
-PLACEHOLDER = re.compile(r"%\([^)]+\)[sdifr]|%[sdifr]|\{[A-Za-z_][A-Za-z0-9_.]*\}|</?[a-zA-Z][^>]*>")
+PLACEHOLDER = re.compile(
+    r"%\([^)]+\)[sdifr]|%[sdifr]|\{[A-Za-z_][A-Za-z0-9_.]*\}|</?[a-zA-Z][^>]*>"
+)
 
 
 def placeholders(text: str) -> list[str]:
