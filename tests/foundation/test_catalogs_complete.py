@@ -61,7 +61,11 @@ def test_every_catalog_directory_has_all_five_translated_languages():
 @pytest.mark.parametrize("po", CATALOGS, ids=label)
 def test_the_catalog_has_no_empty_or_fuzzy_entry(po):
     gaps = [catalog.describe(entry) for entry in catalog.gaps(po)]
-    assert gaps == [], f"fill them: python scripts/catalog.py export {po.parts[-3]}"
+    language = po.parts[-3]
+    assert gaps == [], (
+        f"fill them: scripts/catalog.py fill {language} locale/pending/{language}.txt if it has"
+        f" them, else scripts/catalog.py export {language} and translate"
+    )
 
 
 def plural_rule(header: str) -> str:
@@ -95,7 +99,7 @@ def test_every_language_has_the_msgids_of_the_chinese_catalog():
         chinese = po.parents[2] / "zh_Hans" / "LC_MESSAGES" / po.name
         missing = sorted(msgids(chinese) - msgids(po), key=str)
         extra = sorted(msgids(po) - msgids(chinese), key=str)
-        assert (missing, extra) == ([], []), label(po)
+        assert (missing, extra) == ([], []), f"{label(po)}: run sh scripts/translations"
 
 
 @needs_gettext
