@@ -15,7 +15,8 @@ survives re-extraction. In texts, ``\\n`` stands for a line break; quotes need n
 
 Catalogs are every ``locale/<LANG>/LC_MESSAGES/*.po`` and ``<app>/locale/<LANG>/LC_MESSAGES/*.po``
 under the project root (``--root DIR`` to look elsewhere). After `fill`, the files are
-re-wrapped by ``msgcat`` when GNU gettext is installed, as makemessages would write them.
+re-wrapped by ``msgcat`` as makemessages would write them, and compiled to their ``.mo`` (when
+GNU gettext is installed): after `sh scripts/translations`, `fill` is the only step left.
 """
 
 from __future__ import annotations
@@ -346,10 +347,14 @@ def command_fill(root: Path, language: str, path: Path) -> int:
 
 
 def rewrap(po: Path) -> None:
-    msgcat = shutil.which("msgcat")
+    """Wrap as makemessages does and compile the .mo beside it, as compilemessages does."""
+    msgcat, msgfmt = shutil.which("msgcat"), shutil.which("msgfmt")
+    # Our own catalog paths, given to GNU gettext as argument lists (no shell).
     if msgcat:
-        # Our own catalog path, given to GNU msgcat as an argument list (no shell).
         subprocess.run([msgcat, "--width=79", "-o", str(po), str(po)], check=True)  # noqa: S603
+    if msgfmt:
+        mo = str(po.with_suffix(".mo"))
+        subprocess.run([msgfmt, "--check-format", "-o", mo, str(po)], check=True)  # noqa: S603
 
 
 # --- placeholders -----------------------------------------------------------------------------
