@@ -259,6 +259,14 @@ def command_export(root: Path, language: str) -> int:
     return 0
 
 
+def french_spacing(text: str) -> str:
+    """No-break space before : ; ? ! » and after «, so punctuation never starts a line."""
+    return re.sub(r" ([:;?!»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
+TYPOGRAPHY = {"fr": french_spacing}
+
+
 def read_translations(path: Path) -> dict[str, dict[int | None, str]]:
     found: dict[str, dict[int | None, str]] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -302,6 +310,11 @@ def fix_header(header: Entry, language: str) -> None:
 
 def command_fill(root: Path, language: str, path: Path) -> int:
     translations = read_translations(path)
+    typography = TYPOGRAPHY.get(language, lambda text: text)
+    translations = {
+        key: {index: typography(text) for index, text in forms.items()}
+        for key, forms in translations.items()
+    }
     used, problems = set(), []
     for po in catalogs(root, [language]):
         entries = parse(po.read_text(encoding="utf-8"))

@@ -199,3 +199,11 @@ def test_fill_refuses_a_translation_that_loses_a_placeholder(tmp_path):
     result = run_tool("--root", str(tmp_path), "fill", "fr", str(translations))
     assert result.returncode == 1
     assert "%(reference)s" in result.stderr
+
+
+def test_french_punctuation_is_held_to_its_word_by_a_no_break_space():
+    spaced = catalog.french_spacing("Pays : « %(country)s » ; vraiment ?")
+    assert spaced == "Pays\u00a0: «\u00a0%(country)s\u00a0»\u00a0; vraiment\u00a0?"
+    assert catalog.french_spacing("Page %(number)s sur %(total)s") == (
+        "Page %(number)s sur %(total)s"
+    )
