@@ -168,9 +168,11 @@ def render_string(keyword: str, text: str) -> list[str]:
 def render(entries: list[Entry]) -> str:
     blocks = []
     for entry in entries:
-        lines = list(entry.comments)
+        # GNU gettext's order: comments, flags, then the previous msgid (``#|``) of a fuzzy entry.
+        lines = [c for c in entry.comments if not c.startswith("#|")]
         if entry.flags:
             lines.append("#, " + ", ".join(entry.flags))
+        lines += [c for c in entry.comments if c.startswith("#|")]
         if entry.obsolete:
             lines.extend(entry.obsolete)
             blocks.append("\n".join(lines))
@@ -364,10 +366,10 @@ def rewrap(po: Path) -> None:
     msgcat, msgfmt = shutil.which("msgcat"), shutil.which("msgfmt")
     # Our own catalog paths, given to GNU gettext as argument lists (no shell).
     if msgcat:
-        subprocess.run([msgcat, "--width=79", "-o", str(po), str(po)], check=True)  # noqa: S603
+        subprocess.run([msgcat, "--width=79", "-o", str(po), str(po)], check=True)
     if msgfmt:
         mo = str(po.with_suffix(".mo"))
-        subprocess.run([msgfmt, "--check-format", "-o", mo, str(po)], check=True)  # noqa: S603
+        subprocess.run([msgfmt, "--check-format", "-o", mo, str(po)], check=True)
 
 
 # --- placeholders -----------------------------------------------------------------------------
