@@ -10,6 +10,7 @@ query (a 30-digit "key" is no key, and SQLite cannot even compare it).
 
 from django import forms
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -236,9 +237,61 @@ class DeclineForm(ActionForm):
     explanation = _text(_("Explanation for the country"))
 
 
+class OrganizationField(KeyedChoiceField):
+    """An organization of the registry, by its number (the API) or its name or acronym as typed
+    on the page. The registry holds tens of thousands: a list of them all would weigh hundreds of
+    kilobytes in every request page of the office."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off"})
+    suggestions = 5
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        if bounds.is_key(text):
+            return super().to_python(text)
+        if len(text) > Organization._meta.get_field("name").max_length or "\x00" in text:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        named = list(self.queryset.filter(Q(name__iexact=text) | Q(acronym__iexact=text))[:2])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise forms.ValidationError(
+                _("Several organizations are called “%(name)s”: enter the full name."),
+                code="ambiguous",
+                params={"name": text},
+            )
+        raise forms.ValidationError(self._unknown_name(text), code="invalid_choice")
+
+    def _unknown_name(self, text: str) -> str:
+        message = _("No organization in the registry is called “%(name)s”.") % {"name": text}
+        similar = list(
+            self.queryset.filter(name__icontains=text)
+            .order_by("name")
+            .values_list("name", flat=True)[: self.suggestions]
+        )
+        if similar:
+            message += " " + _("Did you mean: %(names)s?") % {"names": "; ".join(similar)}
+        return message
+
+    def prepare_value(self, value):
+        # A refused or re-shown form shows the name the person typed or chose, not a number.
+        if isinstance(value, Organization):
+            return value.name
+        if isinstance(value, int) or (isinstance(value, str) and bounds.is_key(value)):
+            found = self.queryset.filter(pk=int(value)).values_list("name", flat=True).first()
+            return found or value
+        return value
+
+
 class ReferForm(ActionForm):
-    organization = KeyedChoiceField(
-        label=_("Organization referred to"), queryset=Organization.objects.all()
+    organization = OrganizationField(
+        label=_("Organization referred to"),
+        queryset=Organization.objects.all(),
+        help_text=_("Its name or acronym as the registry gives it."),
     )
     contact_email = forms.EmailField(
         label=_("E-mail of the organization's contact"),
