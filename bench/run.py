@@ -833,9 +833,13 @@ def main(argv=None):
         WHERE r.regional_office_id = %s AND r.state <> 'draft'
           AND (SELECT count(*) FROM "{t['event']}" e WHERE e.request_id = r.id) >= 20
         ORDER BY r.id DESC LIMIT 5""", [office])]  # fmt: skip
+    # A short timeline in the same state as the long one: the actions offered (and their forms'
+    # queries) depend on the state, the count must not depend on the timeline's length.
     short_ref = sql.one(f"""
         SELECT r.reference FROM "{t['request']}" r WHERE r.regional_office_id = %s
-          AND r.state = 'declined' ORDER BY r.id DESC LIMIT 1""", [office])[0]  # fmt: skip
+          AND r.state = (SELECT state FROM "{t['request']}" WHERE reference = %s)
+          AND (SELECT count(*) FROM "{t['event']}" e WHERE e.request_id = r.id) < 8
+        ORDER BY r.id DESC LIMIT 1""", [office, long_refs[0]])[0]  # fmt: skip
     open_refs = [row[0] for row in sql.all(f"""
         SELECT reference FROM "{t['request']}" WHERE state = ANY(%s)
         ORDER BY id DESC LIMIT 2""", [OPEN_STATES])]  # fmt: skip
