@@ -158,6 +158,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the embedded default runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+# ... except these long ones, run in a thread beside the request that asked, so that its page
+# answers at once and can show the work's progress (a report takes 10-15 s; issue 17).
+EAGER_TASKS_IN_THREAD = ["reporting.tasks.generate_annual_report"]
 CELERY_TASK_EAGER_PROPAGATES = True
 # A worker killed mid-task gives the task back to the queue instead of losing it.
 CELERY_TASK_ACKS_LATE = True

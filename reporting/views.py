@@ -92,6 +92,7 @@ def run_list(request):
             "runs": page.object_list,
             "refresh": any(run.is_active for run in page.object_list),
             "refresh_seconds": REFRESH_SECONDS * 3,
+            "starters": [] if can_start else selectors.run_starters(),
         },
     )
 
