@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import document, selectors, services
+from . import document, progress, selectors, services
 from .forms import RunForm
 from .models import FILE_KINDS, ReportRun
 
@@ -109,6 +109,7 @@ def run_detail(request, pk: int):
             "headlines": document.headlines(run.snapshot) if run.is_done else [],
             "refresh": run.is_active,
             "refresh_seconds": REFRESH_SECONDS,
+            "step": progress.step_of(run) if run.is_active else "",
             "files": [
                 (kind, label, services.download_name(run, kind))
                 for kind, label in (

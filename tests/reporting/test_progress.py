@@ -60,6 +60,22 @@ def test_council_staff_see_every_finished_run_and_who_started_it(db, client_for)
     assert '<meta http-equiv="refresh"' in page
 
 
+@pytest.mark.parametrize(
+    ("status", "progress", "step"),
+    [
+        ("queued", 0, "Waiting to start"),
+        ("running", 12, "Computing the figures, section by section"),
+        ("running", 70, "Writing the annex (XLSX)"),
+        ("running", 90, "Writing the report (PDF)"),
+    ],
+)
+def test_a_running_run_says_which_step_it_is_at(db, client_for, status, progress, step):
+    run = ReportRun.objects.create(year=2025, status=status, progress=progress)
+    page = client_for(factories.council()).get(f"/reports/{run.pk}/").content.decode()
+    assert f'<p id="run-step">{step}</p>' in page
+    assert f'<progress id="run-progress" max="100" value="{progress}">' in page
+
+
 def test_a_finished_list_does_not_refresh_itself(db, client_for):
     ReportRun.objects.create(year=2024, status=ReportRun.Status.FAILED, error="x")
     page = client_for(factories.council()).get("/reports/").content.decode()
