@@ -3,7 +3,7 @@ tables and CSV files, for anyone, signed in or not.
 
 The page needs no script: its charts are SVG drawn here on the server (bars whose length is an
 attribute, not a style, which the content security policy would refuse), and each chart has
-its table beside it. The page and the API read the same cached figures, so they always agree.
+its table beside it. The page and the API read the same stored figures, so they always agree.
 """
 
 import csv
@@ -185,8 +185,26 @@ def year_chart(years: list[dict]) -> dict:
 # --- Views ----------------------------------------------------------------------------------
 
 
+PREPARING_RETRY_SECONDS = 30
+
+
+def figures_being_prepared(request):
+    """The very first figures are being computed (never again once they exist)."""
+    response = render(
+        request,
+        "reporting/dashboard_preparing.html",
+        {"retry_after": PREPARING_RETRY_SECONDS},
+        status=503,
+    )
+    response["Retry-After"] = str(PREPARING_RETRY_SECONDS)
+    return response
+
+
 def dashboard(request):
-    figures = statistics.public_statistics()
+    try:
+        figures = statistics.public_statistics()
+    except statistics.FiguresNotReady:
+        return figures_being_prepared(request)
     countries = figures["by_country"]
     as_of = datetime.fromisoformat(figures["as_of"])
     return render(
@@ -195,7 +213,7 @@ def dashboard(request):
         {
             "figures": figures,
             "as_of": as_of,
-            "cache_minutes": max(1, figures["cache_seconds"] // 60),
+            "refresh_minutes": max(1, figures["refresh_seconds"] // 60),
             "stages": with_bars(figures["by_stage"]),
             "regions": with_bars(figures["by_region"]),
             "themes": with_bars(figures["by_theme"]),
@@ -222,7 +240,10 @@ def dashboard_csv(request, slug: str):
     table = TABLES_BY_SLUG.get(slug)
     if table is None:
         raise Http404
-    figures = statistics.public_statistics()
+    try:
+        figures = statistics.public_statistics()
+    except statistics.FiguresNotReady:
+        return figures_being_prepared(request)
     rows = rows_of(figures, table)
     hides = any("suppressed" in row for row in rows)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -54,3 +54,13 @@ def start_annual_report_for_past_year() -> int:
     """Each January (Celery beat): the report of the year that has just ended."""
     run, _created = services.start_scheduled_run(year=timezone.now().year - 1)
     return run.pk
+
+
+@shared_task(ignore_result=True)
+def refresh_public_statistics() -> bool:
+    """Every 5 minutes (Celery beat): compute the public figures and store them, so that no
+    reader of ``/dashboard/`` or ``GET /api/v1/statistics/`` ever waits for them.
+    ``False`` when another process was computing them already."""
+    from . import statistics
+
+    return statistics.refresh_figures() is not None

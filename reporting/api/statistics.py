@@ -7,7 +7,8 @@ answer against it (``tests/reporting/test_statistics.py``).
 """
 
 from django.utils.cache import patch_cache_control
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 
 from .. import statistics
 
+PREPARING_RETRY_SECONDS = 30
 MONEY = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
 
 
@@ -127,7 +129,9 @@ class StatisticsSerializer(serializers.Serializer):
     threshold = serializers.IntegerField(
         help_text="Counts below this are not shown for a country or a region."
     )
-    cache_seconds = serializers.IntegerField(help_text="How long the figures are kept.")
+    refresh_seconds = serializers.IntegerField(
+        help_text="The figures are computed again this often (as_of says when they last were)."
+    )
     totals = StatisticsTotalsSerializer()
     by_stage = StatisticsStageSerializer(many=True)
     by_region = StatisticsRegionSerializer(many=True)
@@ -145,13 +149,30 @@ class StatisticsView(APIView):
         summary="The programme's public figures",
         description="Requests by stage, region, theme, year and country, results and funding. "
         "Aggregates of submitted requests and published activities only; counts below "
-        "`threshold` are hidden for a country or a region. Computed at most every "
-        "`cache_seconds`.",
-        responses=StatisticsSerializer,
+        "`threshold` are hidden for a country or a region. Computed in the background every "
+        "`refresh_seconds` and stored; `as_of` says when. 503 with `Retry-After` only while "
+        "the very first figures are being computed.",
+        responses={
+            200: StatisticsSerializer,
+            503: OpenApiResponse(description="The first figures are being prepared."),
+        },
     )
     def get(self, request):
+        try:
+            figures = statistics.public_statistics()
+        except statistics.FiguresNotReady:
+            response = Response(
+                {
+                    "detail": _("The figures are being prepared; try again in a minute."),
+                    "code": "figures_being_prepared",
+                    "errors": {},
+                },
+                status=503,
+            )
+            response["Retry-After"] = str(PREPARING_RETRY_SECONDS)
+            return response
         # The figures are already JSON-shaped as the schema above describes them (tested
         # against it): serializing them again would cost more than reading them from the cache.
-        response = Response(statistics.public_statistics())
+        response = Response(figures)
         patch_cache_control(response, public=True, max_age=60)
         return response
