@@ -442,6 +442,31 @@ def test_stale_figures_make_one_reader_queue_a_refresh(world, api_client):
     assert "reporting.tasks.refresh_public_statistics" in portal_settings.EAGER_TASKS_IN_THREAD
 
 
+REFRESH_TASK = "reporting.tasks.refresh_public_statistics"
+
+
+def test_in_process_a_stale_read_is_answered_at_once_and_refreshed_beside_it(
+    transactional_db, settings, api_client
+):
+    """The embedded default (no broker, no beat): the refresh runs in a thread of its own."""
+    settings.EAGER_TASKS_IN_THREAD = [REFRESH_TASK]
+    request_in("KEN", "submitted", 2025)
+    stored = statistics.refresh_figures()
+    old = timezone.now() - timedelta(seconds=statistics.STALE_SECONDS + 60)
+    stale = {**stored, "as_of": old.isoformat(timespec="seconds")}
+    PublicFigures.objects.update(figures=stale, computed_at=old)
+    cache.clear()
+    request_in("UGA", "submitted", 2025)
+    answer = api_client.get("/api/v1/statistics/").json()
+    assert answer["as_of"] == stale["as_of"] and answer["totals"]["requests"] == 1
+    refreshing = [t for t in threading.enumerate() if t.name == f"eager {REFRESH_TASK}"]
+    assert refreshing  # beside the request, not in it
+    for thread in refreshing:
+        thread.join(timeout=60)
+    assert PublicFigures.objects.get().figures["totals"]["requests"] == 2
+    assert api_client.get("/api/v1/statistics/").json()["totals"]["requests"] == 2
+
+
 def test_migrate_leaves_the_figures_computed_and_flush_does_not(world):
     never_computed()
     emit_post_migrate_signal(0, False, "default")  # as flush does: no plan
