@@ -6,7 +6,10 @@ serializers below are the response's schema in ``/api/v1/schema/``; the tests va
 answer against it (``tests/reporting/test_statistics.py``).
 """
 
+from datetime import datetime
+
 from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -175,4 +178,6 @@ class StatisticsView(APIView):
         # against it): serializing them again would cost more than reading them from the cache.
         response = Response(figures)
         patch_cache_control(response, public=True, max_age=60)
+        # When they were computed, for HTTP caches and clients as in the body's as_of.
+        response["Last-Modified"] = http_date(datetime.fromisoformat(figures["as_of"]).timestamp())
         return response

@@ -285,6 +285,8 @@ def test_the_api_is_public_stored_and_described_by_its_schema(world, api_client)
     assert body["refresh_seconds"] == 300
     assert by_code(body["by_region"])["ROA"]["name"] == "Regional Office for Africa"
     assert "public" in answer["Cache-Control"]
+    as_of = datetime.fromisoformat(body["as_of"])
+    assert answer["Last-Modified"] == as_of.strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert aggregates(first) == []  # read as stored, never computed by a reader
     # Kept: a second reader costs no query.
     with CaptureQueriesContext(connection) as second:
