@@ -14,6 +14,7 @@ first-ever read computes them, once, while the others are told they are being pr
 import csv
 import gzip
 import io
+import logging
 import re
 import shutil
 import threading
@@ -448,23 +449,26 @@ REFRESH_TASK = "reporting.tasks.refresh_public_statistics"
 
 
 def test_in_process_a_stale_read_is_answered_at_once_and_refreshed_beside_it(
-    transactional_db, settings, api_client
+    transactional_db, settings, api_client, caplog
 ):
     """The embedded default (no broker, no beat): the refresh runs in a thread of its own."""
     settings.EAGER_TASKS_IN_THREAD = [REFRESH_TASK]
+    caplog.set_level(logging.INFO, logger="reporting.statistics")
     request_in("KEN", "submitted", 2025)
     stored = statistics.refresh_figures()
     old = timezone.now() - timedelta(seconds=statistics.STALE_SECONDS + 60)
     stale = {**stored, "as_of": old.isoformat(timespec="seconds")}
     PublicFigures.objects.update(figures=stale, computed_at=old)
     cache.clear()
+    caplog.clear()
     request_in("UGA", "submitted", 2025)
     answer = api_client.get("/api/v1/statistics/").json()
     assert answer["as_of"] == stale["as_of"] and answer["totals"]["requests"] == 1
-    refreshing = [t for t in threading.enumerate() if t.name == f"eager {REFRESH_TASK}"]
-    assert refreshing  # beside the request, not in it
-    for thread in refreshing:
-        thread.join(timeout=60)
+    for thread in threading.enumerate():
+        if thread.name == f"eager {REFRESH_TASK}":
+            thread.join(timeout=60)
+    computed_in = [r.threadName for r in caplog.records if r.getMessage().startswith("Public")]
+    assert computed_in == [f"eager {REFRESH_TASK}"]  # beside the request, not in it
     assert PublicFigures.objects.get().figures["totals"]["requests"] == 2
     assert api_client.get("/api/v1/statistics/").json()["totals"]["requests"] == 2
 
