@@ -15,8 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run_demo_steps(lambda line: self.stdout.write(line))
-        # The dashboard's figures include what was just loaded, without waiting for beat.
-        statistics.refresh_figures()
+        # The dashboard's figures include what was just loaded, without waiting for beat
+        # (and are left as they are when nothing changed: seeding twice changes nothing).
+        statistics.refresh_figures(keep_if_unchanged=True)
         if options["print_logins"]:
             self.stdout.write(
                 self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
