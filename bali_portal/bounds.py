@@ -65,6 +65,9 @@ AMOUNT = Bound(Decimal(0), Decimal("10000000000000.00"))
 # People trained by one request or activity, per gender; institutions supported.
 PEOPLE = Bound(0, 10_000_000)
 INSTITUTIONS = Bound(0, 100_000)
+# Outputs of one request by kind (laws drafted, policies or plans adopted, tools developed,
+# institutions strengthened): a country's whole legislation is far below ten thousand texts.
+OUTPUTS = Bound(0, 10_000)
 # A request's expected duration.
 MONTHS = Bound(1, 120)
 # A service level's clock.

@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "designations.demo",
     "exchange.demo",
     "reporting.demo",
+    "reporting.demo_history",
 ]
 
 

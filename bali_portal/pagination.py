@@ -14,6 +14,8 @@ from django.db import connection
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
+from .internals import sql_with_params
+
 # A list searched by words is counted exactly up to this many rows; beyond, its count is
 # PostgreSQL's estimate (counting every request that names a common word read them all).
 EXACT_COUNT_LIMIT = 1000
@@ -79,7 +81,7 @@ def page_number(number) -> int:
 def estimated_rows(queryset) -> int:
     """PostgreSQL's estimate of how many rows ``queryset`` has: its planner's, from the
     statistics of the columns, expressions and vectors (``EXPLAIN``; no row is read)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    sql, params = sql_with_params(queryset.order_by().values("pk"))
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

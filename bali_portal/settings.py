@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.refresh_public_statistics",
         "schedule": 300,  # reporting.statistics.REFRESH_SECONDS
     },
+    # Completed requests' follow-up assessments, 6 and 12 months on (issue 18).
+    "follow-up-invitations": {
+        "task": "reporting.tasks.invite_follow_ups",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "annual-report-each-january": {
         "task": "reporting.tasks.start_annual_report_for_past_year",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
@@ -254,13 +259,21 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
 # --- Internationalization ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The six official languages of the United Nations.
 LANGUAGES = [
     ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ru", _("Russian")),
     ("zh-hans", _("Chinese")),
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["bali_portal.formats"]
 USE_I18N = True
+# Not USE_THOUSAND_SEPARATOR: it would group every integer a template prints, years (2,026),
+# page numbers and ids in links among them. Amounts are grouped where they are shown, with the
+# language's separators (the ``money`` filter: 12 500 in French, 12.500 in Spanish).
 TIME_ZONE = "UTC"
 USE_TZ = True
 
@@ -376,6 +389,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One shape for every error of the API, and JSON bodies of bounded depth.
+    "EXCEPTION_HANDLER": "bali_portal.api_errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "bali_portal.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Nominations come from anyone, with a file: a few an hour per address is plenty.
     "DEFAULT_THROTTLE_RATES": {"login": "20/minute", "nominate": "20/hour"},
 }
@@ -394,6 +414,11 @@ SPECTACULAR_SETTINGS = {
         "AttachmentKindEnum": "requests_app.api.serializers.ATTACHMENT_KINDS",
         "DesignationStatusEnum": "designations.models.Status",
     },
+    # Every operation documents its error answers, in the API's one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bali_portal.openapi.document_errors",
+    ],
 }
 
 # --- Portal -----------------------------------------------------------------------------------

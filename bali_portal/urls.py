@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, views
+from . import api_errors, health, views
 from .accounts.api import ObtainTokenView
 
 api_v1 = [
@@ -22,6 +22,8 @@ handler500 = "bali_portal.unavailable.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -34,4 +36,6 @@ urlpatterns = [
     path("dashboard/", include("reporting.dashboard_urls")),
     path("focal-points/", include("designations.urls")),
     path("api/v1/", include(api_v1)),
+    # Any other path under /api/ is answered in the API's shape, never with a page.
+    re_path(r"^api/", api_errors.not_found),
 ]

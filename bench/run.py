@@ -574,13 +574,8 @@ def run_export(results, server, port, sql, t, cap_seconds):
     results.add("export_csv.sql_rows_per_second", n / raw, "rows/s", note="COPY of the rows")
 
 
-def run_report(results, env, year, expected_requests):
-    command = [PYTHON, "manage.py", "generate_annual_report", "--year", str(year)]
-    check = subprocess.run([PYTHON, "manage.py", "help", "generate_annual_report"], env=env,
-                           cwd=ROOT, capture_output=True, text=True)  # fmt: skip
-    if check.returncode != 0:
-        results.unavailable("annual_report", "no generate_annual_report command yet")
-        return
+def run_measured(command, env, timeout=900):
+    """Run a command; returns (seconds, peak RSS in MB, output, exit code)."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)  # fmt: skip
@@ -590,7 +585,7 @@ def run_report(results, env, year, expected_requests):
     reader = threading.Thread(target=lambda: chunks.extend(iter(
         lambda: proc.stdout.read(65536), b"")), daemon=True)  # fmt: skip
     reader.start()
-    deadline = time.monotonic() + 900
+    deadline = time.monotonic() + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -603,14 +598,24 @@ def run_report(results, env, year, expected_requests):
     elapsed = time.perf_counter() - started
     reader.join(timeout=30)
     output = b"".join(chunks).decode("utf-8", "replace")
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    return elapsed, usage.ru_maxrss / 1024, output, os.waitstatus_to_exitcode(status)
+
+
+def run_report(results, env, year, expected_requests):
+    command = [PYTHON, "manage.py", "generate_annual_report", "--year", str(year)]
+    check = subprocess.run([PYTHON, "manage.py", "help", "generate_annual_report"], env=env,
+                           cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    if check.returncode != 0:
+        results.unavailable("annual_report", "no generate_annual_report command yet")
+        return
+    elapsed, peak, output, code = run_measured(command, env)
+    if code != 0:
         results.add("annual_report.seconds", None, "s", 120, error=output[-800:],
-                    exit_code=proc.returncode)  # fmt: skip
+                    exit_code=code)  # fmt: skip
         return
     results.add("annual_report.seconds", elapsed, "s", 120, year=year,
                 requests_in_year=expected_requests, output=output[-400:])  # fmt: skip
-    results.add("annual_report.peak_rss", usage.ru_maxrss / 1024, "MB", 600,
+    results.add("annual_report.peak_rss", peak, "MB", 600,
                 note="peak resident memory of the generate_annual_report process")  # fmt: skip
     # The aggregation alone, against the very SQL it runs (executed again on a plain cursor).
     proc = subprocess.run([PYTHON, str(BENCH_DIR / "report_aggregation.py"), str(year)], env=env,
@@ -645,6 +650,22 @@ def run_statistics_refresh(results, env, sql, t):
                 public_figures.REFRESH_BUDGET_SECONDS, command_wall_seconds=round(wall, 2),
                 raw_sql_seconds=round(sql_seconds, 2), output=done.stdout.strip()[-200:],
                 note="compute_figures() in the refresh task; readers never run it")  # fmt: skip
+
+
+def run_half_year_report(results, env, year):
+    """A six-month report (issue 18: a briefing of the Committee of Permanent Representatives):
+    the first half of ``year``, every section, the three files."""
+    command = [PYTHON, "manage.py", "generate_annual_report", "--period-start",
+               f"{year}-01-01", "--period-end", f"{year}-06-30"]  # fmt: skip
+    elapsed, peak, output, code = run_measured(command, env)
+    if code != 0:
+        results.add("half_year_report.seconds", None, "s", 120, error=output[-800:],
+                    exit_code=code)  # fmt: skip
+        return
+    results.add("half_year_report.seconds", elapsed, "s", 120, period=f"{year}-01-01/06-30",
+                output=output[-400:])  # fmt: skip
+    results.add("half_year_report.peak_rss", peak, "MB", 600,
+                note="peak resident memory of the six-month report's process")  # fmt: skip
 
 
 def report_sql(sql, t, year):
@@ -840,9 +861,13 @@ def main(argv=None):
         WHERE r.regional_office_id = %s AND r.state <> 'draft'
           AND (SELECT count(*) FROM "{t['event']}" e WHERE e.request_id = r.id) >= 20
         ORDER BY r.id DESC LIMIT 5""", [office])]  # fmt: skip
+    # A short timeline in the same state as the long one: the actions offered (and their forms'
+    # queries) depend on the state, the count must not depend on the timeline's length.
     short_ref = sql.one(f"""
         SELECT r.reference FROM "{t['request']}" r WHERE r.regional_office_id = %s
-          AND r.state = 'declined' ORDER BY r.id DESC LIMIT 1""", [office])[0]  # fmt: skip
+          AND r.state = (SELECT state FROM "{t['request']}" WHERE reference = %s)
+          AND (SELECT count(*) FROM "{t['event']}" e WHERE e.request_id = r.id) < 8
+        ORDER BY r.id DESC LIMIT 1""", [office, long_refs[0]])[0]  # fmt: skip
     open_refs = [row[0] for row in sql.all(f"""
         SELECT reference FROM "{t['request']}" WHERE state = ANY(%s)
         ORDER BY id DESC LIMIT 2""", [OPEN_STATES])]  # fmt: skip
@@ -1184,6 +1209,7 @@ def main(argv=None):
     def report_section():
         print(f"Annual report for {report_year} ({report_count:,} requests submitted that year)")
         run_report(results, env, report_year, report_count)
+        results.section("half_year_report", lambda: run_half_year_report(results, env, report_year))
         stats = report_sql(sql, t, report_year)
         results.add(
             "annual_report.sql_aggregation",

@@ -1,20 +1,8 @@
 from django.contrib import admin
 
+from bali_portal.admin import ReadOnlyAdmin
+
 from .models import Designation, DesignationEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Read-only: designations change through /focal-points/ and the API, whose services write
-    each step's event."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Designation)

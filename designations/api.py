@@ -3,7 +3,7 @@
 Anyone may nominate (``POST``, multipart with the ``letter``); reading is scoped by
 ``selectors.designations_visible_to`` (anything else is a 404); ``approve/``, ``reject/``
 {``reason``}, ``end/`` {``reason``} and ``send-link/`` go through ``services``. A
-``DesignationError`` becomes its HTTP status with ``{"detail": ..., "errors": {field: ...}}``.
+``DesignationError`` becomes an error of the API's one shape (``bali_portal.api_errors``).
 """
 
 from django.urls import path, reverse
@@ -12,14 +12,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from bali_portal.parsers import BoundedJSONParser
 from bali_portal.serializers import ChoiceLabelField
 from registry.models import Country
-from requests_app.api.views import api_exception_handler as requests_exception_handler
 
 from . import selectors, services
 from .access import RoleInForce
@@ -27,20 +27,12 @@ from .models import Designation, DesignationEvent
 from .views import serve_letter
 
 
-def api_exception_handler(exc, context):
-    if isinstance(exc, services.DesignationError):
-        if exc.status == 404:
-            return Response({"detail": exc.message}, status=404)
-        return Response({"detail": exc.message, "errors": exc.errors}, status=exc.status)
-    return requests_exception_handler(exc, context)
-
-
 class NominationThrottle(AnonRateThrottle):
     scope = "nominate"
 
 
 class DesignationEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = DesignationEvent
@@ -113,11 +105,8 @@ class DesignationViewSet(
     viewsets.GenericViewSet,
 ):  # fmt: skip
     serializer_class = DesignationSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     filter_backends = []
-
-    def get_exception_handler(self):
-        return api_exception_handler
 
     def get_permissions(self):
         if self.action == "create":

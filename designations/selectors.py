@@ -9,6 +9,7 @@ from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bali_portal.accounts.models import Role
+from registry.models import name_columns
 
 from .models import Designation, DesignationEvent, Status
 
@@ -119,7 +120,7 @@ def public_focal_points() -> QuerySet[Designation]:
     return (
         current_designations()
         .select_related("country")
-        .only("full_name", "position", "ministry", "country__code", "country__name",
-              "country__name_zh", "starts_on")
+        .only("full_name", "position", "ministry", "country__code",
+              *name_columns("country__name"), "starts_on")
         .order_by("country__name", "full_name", "pk")
     )  # fmt: skip

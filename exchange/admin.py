@@ -4,6 +4,8 @@ the services."""
 
 from django.contrib import admin
 
+from bali_portal.admin import ReadOnlyAdmin
+
 from . import models
 
 
@@ -12,19 +14,6 @@ class RegionalCentreAdmin(admin.ModelAdmin):
     list_display = ["organization"]
     filter_horizontal = ["countries"]
     raw_id_fields = ["organization"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the services only (their events, their e-mail): read here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Referral)

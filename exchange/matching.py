@@ -28,7 +28,7 @@ from registry.matching import (
     WEIGHT_SUPPORT,
     WEIGHT_THEME,
     Match,
-    _shared,  # how many codes a row shares through a list: the registry's own scoring
+    shared_count,  # how many codes a row shares through a list: the registry's own scoring
 )
 from registry.models import Country, SupportType, ThematicArea
 from requests_app.models import Request, SouthSouthInterest
@@ -65,8 +65,10 @@ def offers_for(*, themes, support_types, country_id: str, south_south: bool) -> 
         Offer.objects.filter(is_published=True)
         .filter(serves_by_name | open_to_all)
         .annotate(
-            shared_themes=_shared(Offer.thematic_areas.through, "offer", "thematicarea", themes),
-            shared_support=_shared(
+            shared_themes=shared_count(
+                Offer.thematic_areas.through, "offer", "thematicarea", themes
+            ),
+            shared_support=shared_count(
                 Offer.support_types.through, "offer", "supporttype", support_types
             ),
             serves_country=serves_by_name,
@@ -83,7 +85,7 @@ def offers_for(*, themes, support_types, country_id: str, south_south: bool) -> 
 
 
 def match_offers(need, limit: int) -> list[Match]:
-    """The offers answering a request's need (``registry.matching``'s ``_Need``), with why."""
+    """The offers answering a request's need (``registry.matching``'s ``Need``), with why."""
     offers = (
         offers_for(
             themes=list(need.themes),
@@ -160,10 +162,10 @@ def requests_matching_offer(offer: Offer, requests: QuerySet[Request] | None = N
     south_south = Q(south_south_interest__in=SOUTH_SOUTH_INTERESTS)
     return (
         requests.annotate(
-            shared_themes=_shared(
+            shared_themes=shared_count(
                 Request.thematic_areas.through, "request", "thematicarea", themes
             ),
-            shared_support=_shared(
+            shared_support=shared_count(
                 Request.support_types.through, "request", "supporttype", support_types
             ),
         )

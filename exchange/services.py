@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from bali_portal.accounts.models import Role, User
 from registry.models import AssistanceSource, SupportType
+from requests_app.matching import matches_for
 from requests_app.models import Request
 from requests_app.selectors import requests_visible_to
 from requests_app.workflow import OPEN_STATES
@@ -448,7 +449,6 @@ def tell_providers_of_request(request_id: int) -> int:
     regional centre's), if it has any. What they read of the request depends on whether the
     country shared it with partners (``mail``).
     """
-    from registry.matching import matches_for
 
     request = (
         Request.objects.select_for_update(of=("self",))

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bali_portal.admin import ReadOnlyAdmin
+
 from . import models, services
 from .freshness import registry_changed
 
@@ -113,18 +115,9 @@ class ActivityAdmin(RegistryChangesMixin, admin.ModelAdmin):
 
 
 @admin.register(models.ActivityChange)
-class ActivityChangeAdmin(admin.ModelAdmin):
+class ActivityChangeAdmin(ReadOnlyAdmin):
     list_display = ["activity", "action", "changed_by", "changed_at"]
     list_select_related = ["activity", "changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Solution)
@@ -133,9 +126,34 @@ class SolutionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_south_south"]
     search_fields = ["title", "title_zh"]
 
+    # Saved through the service (its checks), the lists after the row.
+    def save_model(self, request, obj, form, change):
+        services.save_solution(actor=request.user, solution=obj, relations={})
+
+    def save_related(self, request, form, formsets, change):
+        relations = {name: form.cleaned_data[name] for name in _lists_of(form)}
+        services.save_solution(actor=request.user, solution=form.instance, relations=relations)
+
 
 @admin.register(models.AssistanceSource)
 class AssistanceSourceAdmin(admin.ModelAdmin):
     list_display = ["name", "provider", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
+
+    # Saved through the service (who may keep which source), the lists after the row.
+    def save_model(self, request, obj, form, change):
+        services.save_assistance_source(actor=request.user, source=obj, relations={})
+
+    def save_related(self, request, form, formsets, change):
+        relations = {name: form.cleaned_data[name] for name in _lists_of(form)}
+        services.save_assistance_source(
+            actor=request.user, source=form.instance, relations=relations
+        )
+
+
+def _lists_of(form) -> list[str]:
+    """The form's many-to-many fields (the admin saves them after the row)."""
+    return [
+        field.name for field in form.instance._meta.many_to_many if field.name in form.cleaned_data
+    ]

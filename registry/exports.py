@@ -49,7 +49,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bali_portal import spreadsheets
+from bali_portal.internals import sql_with_params
 
+from . import export_labels
 from .iati import iati_document
 from .models import Activity, ActivityCountry, ActivityLink, FundingLine, Partnership
 from .records import (
@@ -194,7 +196,7 @@ def _export_statement(queryset: QuerySet) -> tuple[str, list]:
             name: (rows.filter(_key_in("activity_id", keys)), fields)
             for name, (rows, fields) in RELATED_LISTS.items()
         }
-    sql, params = _activity_values(activities).query.sql_with_params()
+    sql, params = sql_with_params(_activity_values(activities))
     columns = ", ".join(
         ["pk", *SCALAR_FIELDS, "lead_division", "subprogramme", "updated", "parent"]
     )
@@ -223,7 +225,7 @@ def _arrays(rows: QuerySet, fields: dict[str, str]) -> tuple[str, tuple]:
     time, each to every array), so that their n-th items are the fields of one related row.
     """
     arrays = {name: ArrayAgg(field) for name, field in fields.items()}
-    return rows.order_by().values("activity_id").annotate(**arrays).query.sql_with_params()
+    return sql_with_params(rows.order_by().values("activity_id").annotate(**arrays))
 
 
 def _keys_to_narrow_by(queryset: QuerySet) -> list[int] | None:
@@ -412,12 +414,15 @@ def xlsx_file(rows: Iterable[tuple[str, ...]]):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("activities")
-    sheet.append(COLUMNS)
+    # Read by people: headings in their language, names beside the codes (export_labels).
+    sheet.append(export_labels.xlsx_header())
+    named = export_labels.namers()
     counts = [position for position, column in enumerate(COLUMNS) if column in COUNT_FIELDS]
     for cells in rows:
         values = list(cells)
         for position in counts:
             values[position] = int(values[position]) if values[position] else ""
+        values = export_labels.with_names(values, named)
         sheet.append([spreadsheets.xlsx_value(sheet, value) for value in values])
     # Closed by the FileResponse once sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115

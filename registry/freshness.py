@@ -17,6 +17,8 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 
+from bali_portal.internals import sql_with_params
+
 VERSION_KEY = "registry:version"
 
 
@@ -60,7 +62,7 @@ def cached_for_version(name: str, queryset, compute, timeout: int = 600):
     when they are the same list of the same registry. Raises ``EmptyResultSet`` for a
     ``queryset.none()``; callers handle that without computing anything.
     """
-    sql, params = queryset.query.sql_with_params()
+    sql, params = sql_with_params(queryset)
     digest = hashlib.sha256(f"{registry_version()}|{sql}|{params!r}".encode()).hexdigest()
     key = f"registry:{name}:{digest}"
     value = cache.get(key)

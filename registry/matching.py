@@ -33,7 +33,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -145,7 +144,7 @@ class MatchResults:
 
 
 @dataclass
-class _Need:
+class Need:
     """What the request asks for, read once."""
 
     country: Any
@@ -158,8 +157,8 @@ class _Need:
     words: list[str]
 
 
-def _read_need(request) -> _Need:
-    return _Need(
+def read_need(request) -> Need:
+    return Need(
         # A forum's request matches on its region; no activity names a forum as its country.
         country=request.asked_by,
         regional_office=request.regional_office,
@@ -181,7 +180,7 @@ def keywords(text: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def _shared(through, owner: str, column: str, values) -> Coalesce:
+def shared_count(through, owner: str, column: str, values) -> Coalesce:
     """How many of ``values`` the row shares through an M2M table (0 when none)."""
     counted = (
         through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": list(values)})
@@ -196,7 +195,7 @@ def _labels(items) -> str:
     return "; ".join(item.label for item in items)
 
 
-def _common_reasons(need: _Need, themes, support_types, meas=(), issues=()) -> list[str]:
+def common_reasons(need: Need, themes, support_types, meas=(), issues=()) -> list[str]:
     reasons = []
     shared = [item for item in themes if item.pk in need.themes]
     if shared:
@@ -224,7 +223,7 @@ def _column(model, field_name: str) -> str:
 SHARES_CORE, IN_COUNTRY, IN_REGION = 1, 1_000, 1_000_000
 
 
-def _activity_parts(need: _Need) -> tuple[list[str], list]:
+def _activity_parts(need: Need) -> tuple[list[str], list]:
     """One ``SELECT activity_id, points, flags`` per kind of code an activity can share with
     the need (``flags``: see ``SHARES_CORE``).
 
@@ -274,7 +273,7 @@ class _Scored:
         return (-self.score, self.parent_id is not None, self.parent_id or 0, self.title, self.id)
 
 
-def _shortlist(need: _Need, size: int) -> list[_Scored]:
+def _shortlist(need: Need, size: int) -> list[_Scored]:
     """The ``size`` published activities scoring best on shared codes, country and region.
 
     One grouped query: the parts are added up per activity, and only activities sharing a
@@ -351,7 +350,7 @@ def _bounded_candidates(scored: str, points: str, bonus: int) -> str:
     """  # noqa: S608
 
 
-def _words_found(need: _Need, ids: list[int]) -> dict[int, list[str]]:
+def _words_found(need: Need, ids: list[int]) -> dict[int, list[str]]:
     """Which of the request's words each of these activities mentions."""
     if not need.words or not ids:
         return {}
@@ -374,7 +373,7 @@ def _words_found(need: _Need, ids: list[int]) -> dict[int, list[str]]:
     return {row[0]: [w for w, hit in zip(need.words, row[1:], strict=True) if hit] for row in rows}
 
 
-def _best_activities(need: _Need, limit: int) -> list[_Scored]:
+def _best_activities(need: Need, limit: int) -> list[_Scored]:
     """The best published activities: shared codes, country, region and South-South fit,
     then one point for each of the request's words an activity mentions.
 
@@ -390,7 +389,7 @@ def _best_activities(need: _Need, limit: int) -> list[_Scored]:
     return sorted(shortlist, key=_Scored.rank)[:limit]
 
 
-def _match_activities(need: _Need, limit: int) -> list[Match]:
+def match_activities(need: Need, limit: int) -> list[Match]:
     best = _best_activities(need, limit)
     activities = Activity.objects.prefetch_related(
         "thematic_areas", "support_types", "meas", "cross_cutting_issues"
@@ -398,7 +397,7 @@ def _match_activities(need: _Need, limit: int) -> list[Match]:
     matches = []
     for item in best:
         activity = activities[item.id]
-        reasons = _common_reasons(
+        reasons = common_reasons(
             need,
             activity.thematic_areas.all(),
             activity.support_types.all(),
@@ -431,7 +430,7 @@ def _match_activities(need: _Need, limit: int) -> list[Match]:
     return matches
 
 
-def _match_solutions(need: _Need, limit: int) -> list[Match]:
+def match_solutions(need: Need, limit: int) -> list[Match]:
     worked_in_country = Solution.countries.through.objects.filter(
         solution=OuterRef("pk"), country=need.country.pk
     )
@@ -441,13 +440,13 @@ def _match_solutions(need: _Need, limit: int) -> list[Match]:
     solutions = (
         Solution.objects.filter(is_published=True)
         .annotate(
-            shared_themes=_shared(
+            shared_themes=shared_count(
                 Solution.thematic_areas.through, "solution", "thematicarea", need.themes
             ),
-            shared_support=_shared(
+            shared_support=shared_count(
                 Solution.support_types.through, "solution", "supporttype", need.support_types
             ),
-            shared_issues=_shared(
+            shared_issues=shared_count(
                 Solution.cross_cutting_issues.through,
                 "solution",
                 "crosscuttingissue",
@@ -475,7 +474,7 @@ def _match_solutions(need: _Need, limit: int) -> list[Match]:
     )
     matches = []
     for solution in solutions:
-        reasons = _common_reasons(
+        reasons = common_reasons(
             need,
             solution.thematic_areas.all(),
             solution.support_types.all(),
@@ -500,7 +499,7 @@ def _match_solutions(need: _Need, limit: int) -> list[Match]:
     return matches
 
 
-def _match_sources(need: _Need, limit: int) -> list[Match]:
+def match_sources(need: Need, limit: int) -> list[Match]:
     restricted = AssistanceSource.eligible_regional_offices.through.objects.values(
         "assistancesource"
     )
@@ -511,13 +510,13 @@ def _match_sources(need: _Need, limit: int) -> list[Match]:
         AssistanceSource.objects.filter(is_active=True)
         .filter(Q(pk__in=eligible) | ~Q(pk__in=restricted))
         .annotate(
-            shared_themes=_shared(
+            shared_themes=shared_count(
                 AssistanceSource.thematic_areas.through,
                 "assistancesource",
                 "thematicarea",
                 need.themes,
             ),
-            shared_support=_shared(
+            shared_support=shared_count(
                 AssistanceSource.support_types.through,
                 "assistancesource",
                 "supporttype",
@@ -537,7 +536,7 @@ def _match_sources(need: _Need, limit: int) -> list[Match]:
     )
     matches = []
     for source in sources:
-        reasons = _common_reasons(need, source.thematic_areas.all(), source.support_types.all())
+        reasons = common_reasons(need, source.thematic_areas.all(), source.support_types.all())
         if source.regional:
             reasons.append(
                 _("Reserved for the region of %(office)s") % {"office": need.regional_office.label}
@@ -557,7 +556,7 @@ def _match_sources(need: _Need, limit: int) -> list[Match]:
     return matches
 
 
-def _match_organizations(activities: list[Match], solutions: list[Match], limit) -> list[Match]:
+def match_organizations(activities: list[Match], solutions: list[Match], limit) -> list[Match]:
     """The organizations behind the best activities and solutions, with what they did."""
     found: dict[int, Match] = {}
     partnerships = (
@@ -605,85 +604,3 @@ def _match_organizations(activities: list[Match], solutions: list[Match], limit)
         match.score += solution_match.score
         match.reasons.append(_("Offers “%(solution)s”") % {"solution": solution_match.object.label})
     return sorted(found.values(), key=lambda match: (-match.score, match.title))[:limit]
-
-
-def _possible_duplicates(request, need: _Need, user, limit: int) -> list[Match]:
-    """Other requests of the same country (or forum) on the same themes, that the user may see."""
-    from requests_app.models import Request
-    from requests_app.selectors import requests_visible_to
-    from requests_app.workflow import State
-
-    on_the_same_themes = Request.thematic_areas.through.objects.filter(
-        thematicarea__in=list(need.themes)
-    ).values("request_id")
-    filed_around = request.created_at or timezone.now()
-    candidates = (
-        requests_visible_to(user)
-        .filter(country=request.country_id, forum=request.forum_id, pk__in=on_the_same_themes)
-        # A duplicate is filed around the same time; decades of a country's history are not
-        # read for each request.
-        .filter(
-            created_at__gte=filed_around - DUPLICATE_WINDOW,
-            created_at__lte=filed_around + DUPLICATE_WINDOW,
-        )
-        .exclude(pk=request.pk)
-        .exclude(state=State.WITHDRAWN)
-        .annotate(
-            shared_themes=_shared(
-                Request.thematic_areas.through, "request", "thematicarea", need.themes
-            ),
-            shared_support=_shared(
-                Request.support_types.through, "request", "supporttype", need.support_types
-            ),
-        )
-        .filter(shared_themes__gt=0)
-        .annotate(score=F("shared_themes") * WEIGHT_THEME + F("shared_support") * WEIGHT_SUPPORT)
-        .order_by("-score", "-created_at")
-        .prefetch_related("thematic_areas", "support_types")[:limit]
-    )
-    matches = []
-    for candidate in candidates:
-        reasons = [
-            _("Same forum: %(forum)s") % {"forum": need.country.label}
-            if request.forum_id
-            else _("Same country: %(country)s") % {"country": need.country.label}
-        ]
-        reasons += _common_reasons(
-            need, candidate.thematic_areas.all(), candidate.support_types.all()
-        )
-        reasons.append(_("State: %(state)s") % {"state": candidate.get_state_display()})
-        matches.append(
-            Match(
-                "request",
-                candidate,
-                f"{candidate.reference} {candidate.title}".strip(),
-                f"/requests/{candidate.reference}/",
-                candidate.score,
-                reasons,
-            )
-        )
-    return matches
-
-
-def matches_for(request, *, user=None, limit: int = LIMIT) -> MatchResults:
-    """What in the registry could answer ``request``, best first, each with its reasons.
-
-    Possible duplicates are requests, whose existence is itself confidential: they are listed
-    only when ``user`` is given, and only those ``requests_visible_to(user)``.
-    """
-    from exchange.matching import match_offers
-
-    need = _read_need(request)
-    activities = _match_activities(need, limit)
-    solutions = _match_solutions(need, limit)
-    return MatchResults(
-        request=request,
-        activities=activities,
-        solutions=solutions,
-        organizations=_match_organizations(activities, solutions, limit),
-        assistance_sources=_match_sources(need, limit),
-        possible_duplicates=(
-            _possible_duplicates(request, need, user, limit) if user is not None else []
-        ),
-        offers=match_offers(need, limit),
-    )

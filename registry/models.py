@@ -23,13 +23,36 @@ from bali_portal import bounds
 
 from .codes import validate_currency
 
+# The languages other than English that reference names are kept in, by the suffix of their
+# column (``name_fr``...): Django's language codes ``fr``, ``es``, ``ru``, ``zh-hans``, ``ar``.
+NAME_LANGUAGES = ("zh", "fr", "es", "ru", "ar")
 
-def localized(english: str, chinese: str) -> str:
-    """The text in the reader's language, falling back to English."""
-    language = get_language() or ""
-    if language.startswith("zh") and chinese:
-        return chinese
-    return english
+
+def name_language() -> str | None:
+    """The suffix of the reader's language's name column, or None for English."""
+    language = (get_language() or "")[:2]
+    return language if language in NAME_LANGUAGES else None
+
+
+def localized(english: str, chinese: str = "", **translations: str) -> str:
+    """The text in the reader's language (``fr=``, ``es=``, ``ru=``, ``ar=``), falling back to
+    English."""
+    language = name_language()
+    if language is None:
+        return english
+    return {"zh": chinese, **translations}.get(language) or english
+
+
+def name_columns(prefix: str = "name") -> list[str]:
+    """The columns of a reference name in every language, for ``values()``: ``country__name``,
+    ``country__name_zh``, ``country__name_fr``..."""
+    return [prefix] + [f"{prefix}_{language}" for language in NAME_LANGUAGES]
+
+
+def localized_value(row, prefix: str = "name") -> str:
+    """The name in the reader's language from a ``values()`` row read with ``name_columns``."""
+    language = name_language()
+    return (language and row.get(f"{prefix}_{language}")) or row[prefix]
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -38,11 +61,16 @@ class ReferenceQuerySet(models.QuerySet):
 
 
 class ReferenceItem(models.Model):
-    """A coded item with its English and official Chinese name."""
+    """A coded item with its name in the six UN languages (English always; the others fall
+    back to English where empty)."""
 
     code = models.CharField(_("code"), max_length=24, primary_key=True)
     name = models.CharField(_("name (English)"), max_length=255)
     name_zh = models.CharField(_("name (Chinese)"), max_length=255, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=255, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -56,9 +84,13 @@ class ReferenceItem(models.Model):
         return self.label
 
     @property
-    def label(self) -> str:
+    def localized_name(self) -> str:
         """The name in the reader's language, falling back to English."""
-        return localized(self.name, self.name_zh)
+        language = name_language()
+        return (language and getattr(self, f"name_{language}", "")) or self.name
+
+    # Pages, exports and the API read the same name under its older name too.
+    label = localized_name
 
 
 class RegionalOffice(ReferenceItem):

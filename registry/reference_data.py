@@ -218,6 +218,18 @@ SUPPORT_TYPES = [
 ]
 
 
+CODED_LISTS = {
+    "RegionalOffice": REGIONAL_OFFICES,
+    "Division": DIVISIONS,
+    "ThematicArea": THEMATIC_AREAS,
+    "CrossCuttingIssue": CROSS_CUTTING_ISSUES,
+    "MEA": MEAS,
+    "Subprogramme": SUBPROGRAMMES,
+    "FundingSourceKind": FUNDING_SOURCE_KINDS,
+    "SupportType": SUPPORT_TYPES,
+}
+
+
 # Regional and subregional ministerial forums, UN bodies and MEA secretariats that bring requests
 # (plan §8, §14-15, §30, §31(g)): code, name, Chinese name, kind, regional office, members.
 # Members are ISO codes, or ``office:ROA`` for every country a regional office serves.
@@ -324,6 +336,66 @@ def _members(country_model, members: str):
     return country_model.objects.filter(code__in=members.split())
 
 
+# The languages whose reference names are loaded here (English and Chinese come with each list).
+TRANSLATED_LANGUAGES = ("fr", "es", "ru", "ar")
+
+
+def read_reference_names() -> dict[tuple[str, str], dict[str, str]]:
+    """(list, code) -> {"name_fr": ..., "name_es": ..., ...} from reference_names.csv."""
+    with open(DATA_DIR / "reference_names.csv", encoding="utf-8", newline="") as handle:
+        return {(row.pop("list"), row.pop("code")): row for row in csv.DictReader(handle)}
+
+
+def read_un_country_names() -> dict[str, dict[str, str]]:
+    """ISO alpha-3 -> names where the UN's official short name differs from the CLDR's."""
+    with open(DATA_DIR / "country_un_names.csv", encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    return {row.pop("iso3"): row for row in csv.DictReader(lines)}
+
+
+def country_names() -> dict[str, dict[str, str]]:
+    """ISO alpha-3 -> the country's name in each translated language: the Unicode CLDR's (as
+    Babel ships it), except where the UN's official name differs (country_un_names.csv)."""
+    from babel import Locale
+
+    with open(DATA_DIR / "country_alpha2.csv", encoding="utf-8", newline="") as handle:
+        alpha2 = {row["iso3"]: row["iso2"] for row in csv.DictReader(handle)}
+    territories = {
+        language: Locale.parse(language).territories for language in TRANSLATED_LANGUAGES
+    }
+    official = read_un_country_names()
+    names = {}
+    for iso3, iso2 in alpha2.items():
+        names[iso3] = {
+            f"name_{language}": territories[language].get(iso2, "")
+            for language in TRANSLATED_LANGUAGES
+        }
+        names[iso3].update({key: value for key, value in official.get(iso3, {}).items() if value})
+    return names
+
+
+def load_translated_names(apps) -> None:
+    """Give every reference item its French, Spanish, Russian and Arabic names where it has
+    none yet: a name already there is the coordinator's to keep, so loading again changes
+    nothing."""
+    translated = read_reference_names()
+    for model_name in (*CODED_LISTS, "Forum"):
+        model = apps.get_model("registry", model_name)
+        for item in model.objects.all():
+            _fill_names(item, translated.get((model_name, item.code), {}))
+    countries = country_names()
+    for country in apps.get_model("registry", "Country").objects.all():
+        _fill_names(country, countries.get(country.code, {}))
+
+
+def _fill_names(item, names: dict[str, str]) -> None:
+    missing = {field: name for field, name in names.items() if name and not getattr(item, field)}
+    if missing:
+        for field, name in missing.items():
+            setattr(item, field, name)
+        item.save(update_fields=list(missing))
+
+
 def _has_field(model, name: str) -> bool:
     return any(field.name == name for field in model._meta.get_fields())
 
@@ -334,17 +406,7 @@ def load_reference_data(apps=None) -> None:
         from django.apps import apps as global_apps
 
         apps = global_apps
-    coded_tables = [
-        ("RegionalOffice", REGIONAL_OFFICES),
-        ("Division", DIVISIONS),
-        ("ThematicArea", THEMATIC_AREAS),
-        ("CrossCuttingIssue", CROSS_CUTTING_ISSUES),
-        ("MEA", MEAS),
-        ("Subprogramme", SUBPROGRAMMES),
-        ("FundingSourceKind", FUNDING_SOURCE_KINDS),
-        ("SupportType", SUPPORT_TYPES),
-    ]
-    for model_name, rows in coded_tables:
+    for model_name, rows in CODED_LISTS.items():
         model = apps.get_model("registry", model_name)
         for order, (code, name, name_zh) in enumerate(rows, start=1):
             model.objects.update_or_create(
@@ -373,3 +435,6 @@ def load_reference_data(apps=None) -> None:
     except LookupError:
         return
     load_forums(apps)
+    # The migration that adds the translated names' columns loads them (0011).
+    if _has_field(country_model, "name_fr"):
+        load_translated_names(apps)

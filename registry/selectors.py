@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _lazy
 
 from bali_portal.accounts.models import Role
+from bali_portal.internals import sql_with_params
 from bali_portal.pagination import estimated_rows
 
 from . import freshness
@@ -34,6 +35,7 @@ from .models import (
     ThematicArea,
     localized,
 )
+from .reference import active_items
 
 EDITOR_ROLES = frozenset({Role.REGIONAL_STAFF, Role.DIVISION_STAFF, Role.COORDINATOR})
 
@@ -222,12 +224,12 @@ def _counted_groups(queryset: QuerySet[Activity]) -> tuple[list[tuple], bool, li
     """(facet rows, estimated, every key or None): see ``_facet_groups`` for the rows."""
     if connection.vendor != "postgresql":
         # The embedded database holds a demonstration registry: count it all.
-        return _facet_groups(*_matched(queryset).query.sql_with_params()), False, None
+        return _facet_groups(*sql_with_params(_matched(queryset))), False, None
     # The first matches PostgreSQL finds, in whatever order is cheapest: one more than the
     # limit says whether the list is longer than that.
     first = list(queryset.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1])
     sample = Activity.objects.filter(pk__in=first)
-    groups = _facet_groups(*_matched(sample).query.sql_with_params())
+    groups = _facet_groups(*sql_with_params(_matched(sample)))
     if len(first) <= EXACT_COUNT_LIMIT:
         return groups, False, first
     total = max(estimated_rows(queryset), len(first))
@@ -335,6 +337,24 @@ FACET_ORDER = (
 )
 
 
+# Facets of coded reference lists: labelled from the kept lists, which hold the names in every
+# language (the grouped query reads only the English and Chinese ones).
+REFERENCE_FACETS = {
+    "regional_office": RegionalOffice,
+    "country": Country,
+    "thematic_area": ThematicArea,
+    "division": Division,
+}
+
+
+def _facet_label(facet: str, value: str, name: str, name_zh: str) -> str:
+    if facet in REFERENCE_FACETS:
+        item = active_items(REFERENCE_FACETS[facet]).find(value)
+        if item is not None:
+            return item.localized_name
+    return localized(name, name_zh)
+
+
 def _summary(groups: list[tuple], estimated: bool = False) -> SearchSummary:
     """Labels in the reader's language (the cache holds both names)."""
     choice_labels = {"modality": dict(Modality.choices), "status": dict(ActivityStatus.choices)}
@@ -349,7 +369,7 @@ def _summary(groups: list[tuple], estimated: bool = False) -> SearchSummary:
         elif facet == "year":
             label = value
         else:
-            label = localized(name, name_zh)
+            label = _facet_label(facet, value, name, name_zh)
         items[facet].append(FacetItem(value=value, label=label, count=count))
     return SearchSummary(
         total=total,

@@ -60,13 +60,18 @@ from registry.models import (
     FundingSourceKind,
     Modality,
     RegionalOffice,
+    Subprogramme,
     SupportType,
     ThematicArea,
     localized,
+    localized_value,
+    name_columns,
 )
 from requests_app.models import (
+    OUTPUT_KINDS,
     DeclineReason,
     Evaluation,
+    EvaluationKind,
     Request,
     Requester,
     Scope,
@@ -86,35 +91,112 @@ OUTPUTS = 10
 TOP_THEMES = 3
 FORUMS_ROW = gettext_lazy("Forums and UN bodies")
 # The names of the country or the forum a request came from, for lists of records.
-ASKER_NAMES = ("country__name", "country__name_zh", "forum__name", "forum__name_zh")
+ASKER_NAMES = (*name_columns("country__name"), *name_columns("forum__name"))
 
 
 @dataclass(frozen=True)
 class Period:
-    """The report's year, and the moment its figures are taken (``as_of``)."""
+    """What the report covers: a calendar year (``year``) or any period (``first_day`` to
+    ``last_day``, both included), optionally one regional office's requests and activities;
+    and the moment its figures are taken (``as_of``).
 
-    year: int
-    as_of: datetime
+    Figures are compared with the period of the same length just before: the previous year
+    for a year, the previous six months for a half-year (whole months are counted in months,
+    other periods in days).
+    """
+
+    year: int | None = None
+    as_of: datetime | None = None
+    first_day: date | None = None
+    last_day: date | None = None
+    regional_office: str | None = None
+
+    def __post_init__(self):
+        if self.first_day is None:
+            object.__setattr__(self, "first_day", date(self.year, 1, 1))
+            object.__setattr__(self, "last_day", date(self.year, 12, 31))
+        if self.year is None:
+            object.__setattr__(self, "year", self.first_day.year)
 
     @property
     def start(self) -> datetime:
-        return datetime(self.year, 1, 1, tzinfo=UTC)
+        return _midnight(self.first_day)
 
     @property
     def end(self) -> datetime:
-        return datetime(self.year + 1, 1, 1, tzinfo=UTC)
+        return _midnight(self.last_day + timedelta(days=1))
+
+    @property
+    def is_calendar_year(self) -> bool:
+        return self.first_day == date(self.year, 1, 1) and self.last_day == date(self.year, 12, 31)
+
+    @property
+    def previous_first_day(self) -> date:
+        months = _whole_months(self.first_day, self.last_day)
+        if months:
+            return _months_before(self.first_day, months)
+        return self.first_day - (self.last_day - self.first_day) - timedelta(days=1)
+
+    @property
+    def previous_last_day(self) -> date:
+        return self.first_day - timedelta(days=1)
 
     @property
     def previous_start(self) -> datetime:
-        return datetime(self.year - 1, 1, 1, tzinfo=UTC)
+        return _midnight(self.previous_first_day)
 
     @property
-    def first_day(self) -> date:
-        return date(self.year, 1, 1)
+    def funding_years(self) -> tuple[int, ...]:
+        """Funding lines are recorded by year: those of the years the period touches."""
+        return tuple(range(self.first_day.year, self.last_day.year + 1))
 
     @property
-    def last_day(self) -> date:
-        return date(self.year, 12, 31)
+    def previous_funding_years(self) -> tuple[int, ...]:
+        years = range(self.previous_first_day.year, self.previous_last_day.year + 1)
+        return tuple(year for year in years if year not in self.funding_years)
+
+    @property
+    def label(self) -> str:
+        if self.is_calendar_year:
+            return str(self.year)
+        return f"{self.first_day.isoformat()}–{self.last_day.isoformat()}"
+
+    @property
+    def previous_label(self) -> str:
+        if self.is_calendar_year:
+            return str(self.year - 1)
+        return f"{self.previous_first_day.isoformat()}–{self.previous_last_day.isoformat()}"
+
+    def requests(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
+        """``queryset`` (of requests, or of rows reaching them through ``prefix``) limited to
+        the period's regional office, if it has one."""
+        if self.regional_office is None:
+            return queryset
+        return queryset.filter(**{f"{prefix}regional_office_id": self.regional_office})
+
+    def activities(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
+        """``queryset`` (of activities, or of rows reaching them) limited to the activities of
+        the period's regional office (an activity may belong to several offices)."""
+        if self.regional_office is None:
+            return queryset
+        return queryset.filter(**{f"{prefix}regional_offices": self.regional_office})
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _whole_months(first_day: date, last_day: date) -> int:
+    """How many whole months from ``first_day`` to ``last_day``; 0 if not whole months."""
+    after = last_day + timedelta(days=1)
+    if first_day.day != 1 or after.day != 1:
+        return 0
+    return (after.year - first_day.year) * 12 + after.month - first_day.month
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -147,36 +229,39 @@ def _label(row: dict, prefix: str = "") -> str:
         # Requests of forums and UN bodies have no country: grouped by country, they are one
         # row (section 9 counts them by forum).
         return str(FORUMS_ROW)
-    return localized(row[f"{prefix}name"], row[f"{prefix}name_zh"])
+    return localized_value(row, f"{prefix}name")
 
 
 def _asker_label(row: dict, prefix: str = "") -> str:
     """The country a request came from, or the forum (``prefix``: the request's, with its
     ``country__`` and ``forum__`` names read)."""
     if row[f"{prefix}country__name"] is None:
-        return localized(row[f"{prefix}forum__name"], row[f"{prefix}forum__name_zh"])
+        return localized_value(row, f"{prefix}forum__name")
     return _label(row, f"{prefix}country__")
 
 
 class References:
     """The coded reference lists, each read once, with labels in the active language."""
 
-    def __init__(self):
+    def __init__(self, office: str | None = None):
         def load(model):
             return {
                 row["code"]: {"code": row["code"], "label": _label(row)}
                 for row in model.objects.order_by("sort_order", "code").values(
-                    "code", "name", "name_zh"
+                    "code", *name_columns()
                 )
             }
 
         self.offices = load(RegionalOffice)
+        if office is not None:  # one office's report: its row only
+            self.offices = {code: item for code, item in self.offices.items() if code == office}
         self.divisions = load(Division)
         self.themes = load(ThematicArea)
         self.issues = load(CrossCuttingIssue)
         self.meas = load(MEA)
         self.support_types = load(SupportType)
         self.source_kinds = load(FundingSourceKind)
+        self.subprogrammes = load(Subprogramme)
 
     @staticmethod
     def choices(choices) -> dict:
@@ -187,40 +272,59 @@ def _by(rows, key: str) -> dict:
     return {row[key]: row for row in rows}
 
 
-def _cohort(start: datetime, end: datetime) -> QuerySet[Request]:
-    """Requests received (submitted) in ``[start, end)``; drafts have no submission date."""
-    return Request.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+def _cohort(period: Period, start: datetime, end: datetime) -> QuerySet[Request]:
+    """Requests received (submitted) in ``[start, end)``, of the period's office if it has one;
+    drafts have no submission date."""
+    return period.requests(Request.objects.filter(submitted_at__gte=start, submitted_at__lt=end))
+
+
+def _received_rows(period: Period, queryset: QuerySet, start: datetime) -> QuerySet:
+    """Rows of a table reaching requests (``request__``) received from ``start`` to the end of
+    the period, of the period's office."""
+    return period.requests(
+        queryset.filter(request__submitted_at__gte=start, request__submitted_at__lt=period.end),
+        "request__",
+    )
 
 
 def _completed_requests(period: Period) -> QuerySet[Request]:
-    return Request.objects.filter(completed_at__gte=period.start, completed_at__lt=period.end)
+    return period.requests(
+        Request.objects.filter(completed_at__gte=period.start, completed_at__lt=period.end)
+    )
 
 
 def _activities_completed(period: Period) -> QuerySet[Activity]:
-    return Activity.objects.annotate(ended=Coalesce("actual_end", "planned_end")).filter(
-        status=ActivityStatus.COMPLETED, ended__gte=period.first_day, ended__lte=period.last_day
+    return period.activities(
+        Activity.objects.annotate(ended=Coalesce("actual_end", "planned_end")).filter(
+            status=ActivityStatus.COMPLETED,
+            ended__gte=period.first_day,
+            ended__lte=period.last_day,
+        )
     )
 
 
 def _answers_a_completed_request(period: Period) -> Exists:
     """The activity answers a request completed in the year (its results are the request's)."""
     return Exists(
-        Request.activities.through.objects.filter(
-            activity_id=OuterRef("pk"),
-            request__completed_at__gte=period.start,
-            request__completed_at__lt=period.end,
+        period.requests(
+            Request.activities.through.objects.filter(
+                activity_id=OuterRef("pk"),
+                request__completed_at__gte=period.start,
+                request__completed_at__lt=period.end,
+            ),
+            "request__",
         )
     )
 
 
-def _funding_lines(years: tuple[int, ...]) -> QuerySet[FundingLine]:
+def _funding_lines(years: tuple[int, ...], period: Period | None = None) -> QuerySet[FundingLine]:
     """Funding lines of these years, each with its value in US dollars (``value_usd``) when known.
 
     A line without a year counts in the year its activity started. Its dollar value is the
     recorded equivalent, or the amount itself for a line in dollars; otherwise unknown (the
     report shows those lines apart, in their currency, rather than guess a rate).
     """
-    return FundingLine.objects.annotate(
+    lines = FundingLine.objects.annotate(
         funding_year=Coalesce(
             "year",
             ExtractYear(Coalesce("activity__actual_start", "activity__planned_start")),
@@ -232,6 +336,7 @@ def _funding_lines(years: tuple[int, ...]) -> QuerySet[FundingLine]:
             output_field=DecimalField(max_digits=16, decimal_places=2),
         ),
     ).filter(funding_year__in=years)
+    return lines if period is None else period.activities(lines, "activity__")
 
 
 def _through(relation) -> tuple[type, str]:
@@ -302,7 +407,7 @@ def _gap_row(counts: dict, answered: dict | None) -> dict:
 
 
 def received(period: Period, refs: References) -> dict:
-    both_years = _cohort(period.previous_start, period.end)
+    both_years = _cohort(period, period.previous_start, period.end)
     current = Q(submitted_at__gte=period.start)
     previous = Q(submitted_at__lt=period.start)
     counts = {
@@ -314,7 +419,7 @@ def received(period: Period, refs: References) -> dict:
         both_years.values("regional_office_id").annotate(**counts).order_by(), "regional_office_id"
     )
     countries = (
-        both_years.values("country_id", "country__name", "country__name_zh")
+        both_years.values("country_id", *name_columns("country__name"))
         .annotate(**counts)
         .order_by("-current", "-previous", "country__name")
     )
@@ -322,10 +427,7 @@ def received(period: Period, refs: References) -> dict:
     def through_counts(relation, reference: dict) -> list[dict]:
         through, column = _through(relation)
         rows = _by(
-            through.objects.filter(
-                request__submitted_at__gte=period.previous_start,
-                request__submitted_at__lt=period.end,
-            )
+            _received_rows(period, through.objects.all(), period.previous_start)
             .values(column)
             .annotate(
                 current=Count("pk", filter=Q(request__submitted_at__gte=period.start)),
@@ -454,7 +556,7 @@ def _clock(prefix: str, done_field: str, due_field: str, waiting_state: str, per
 
 
 def handling(period: Period, refs: References) -> dict:
-    cohort = _cohort(period.start, period.end)
+    cohort = _cohort(period, period.start, period.end)
     outcomes = cohort.aggregate(
         received=Count("pk"),
         routed=Count("pk", filter=Q(routed_at__isnull=False)),
@@ -583,13 +685,15 @@ def results(period: Period, refs: References) -> dict:
 
 
 def resources(period: Period, refs: References) -> dict:
-    both_years = _funding_lines((period.year, period.year - 1))
+    current = Q(funding_year__in=period.funding_years)
+    previous = Q(funding_year__in=period.previous_funding_years)
+    both_years = _funding_lines(period.funding_years + period.previous_funding_years, period)
     totals = both_years.aggregate(
-        current=Sum("value_usd", filter=Q(funding_year=period.year), default=Decimal(0)),
-        previous=Sum("value_usd", filter=Q(funding_year=period.year - 1), default=Decimal(0)),
-        lines=Count("pk", filter=Q(funding_year=period.year)),
+        current=Sum("value_usd", filter=current, default=Decimal(0)),
+        previous=Sum("value_usd", filter=previous, default=Decimal(0)),
+        lines=Count("pk", filter=current),
     )
-    lines = _funding_lines((period.year,))
+    lines = _funding_lines(period.funding_years, period)
     sums = {
         "lines": Count("pk"),
         "usd": Sum("value_usd", default=Decimal(0)),
@@ -680,11 +784,9 @@ def _top(pairs: list[tuple[int, int, str]], reference: dict) -> list[str]:
 
 
 def needs(period: Period, refs: References) -> dict:
-    cohort = _cohort(period.start, period.end)
+    cohort = _cohort(period, period.start, period.end)
     through, column = _through(Request.thematic_areas)
-    theme_rows = through.objects.filter(
-        request__submitted_at__gte=period.start, request__submitted_at__lt=period.end
-    )
+    theme_rows = _received_rows(period, through.objects.all(), period.start)
     order = {code: index for index, code in enumerate(refs.themes)}
 
     def theme_pairs(group: str) -> dict:
@@ -716,7 +818,7 @@ def needs(period: Period, refs: References) -> dict:
     )
     gap_counts = _gap_counts(period)
     countries = (
-        cohort.values("country_id", "country__name", "country__name_zh")
+        cohort.values("country_id", *name_columns("country__name"))
         .annotate(**gap_counts)
         .order_by("-count", "country__name")
     )
@@ -774,8 +876,14 @@ def needs(period: Period, refs: References) -> dict:
 
 
 def assessments(period: Period, refs: References) -> dict:
-    evaluations = Evaluation.objects.filter(
-        evaluated_at__gte=period.start, evaluated_at__lt=period.end
+    # The assessments made on completion (follow-ups months later: ``follow_ups``).
+    evaluations = period.requests(
+        Evaluation.objects.filter(
+            kind=EvaluationKind.ON_COMPLETION,
+            evaluated_at__gte=period.start,
+            evaluated_at__lt=period.end,
+        ),
+        "request__",
     )
     figures = {
         "count": Count("pk"),
@@ -835,7 +943,7 @@ def assessments(period: Period, refs: References) -> dict:
 
 
 def cooperation(period: Period, refs: References) -> dict:
-    cohort = _cohort(period.start, period.end)
+    cohort = _cohort(period, period.start, period.end)
     interest = _by(
         cohort.values("south_south_interest").annotate(count=Count("pk")).order_by(),
         "south_south_interest",
@@ -851,7 +959,7 @@ def cooperation(period: Period, refs: References) -> dict:
             ),
         ),
     )
-    active = (
+    active = period.activities(
         Activity.objects.annotate(
             began=Coalesce("actual_start", "planned_start"),
             ended=Coalesce("actual_end", "planned_end"),
@@ -870,7 +978,7 @@ def cooperation(period: Period, refs: References) -> dict:
         "modality",
     )
     funding = _by(
-        _funding_lines((period.year,))
+        _funding_lines(period.funding_years, period)
         .values("activity__modality")
         .annotate(usd=Sum("value_usd", default=Decimal(0)), lines=Count("pk"))
         .order_by(),
@@ -941,7 +1049,7 @@ def requesters(period: Period, refs: References) -> dict:
     """Requests by who asked (a country's focal point, or a forum, UN body or MEA secretariat:
     plan §8, §14-15, §30), forums' requests by regional office and by forum, and the themes the
     forums state as their region's priorities beside the year's requests on each."""
-    both_years = _cohort(period.previous_start, period.end)
+    both_years = _cohort(period, period.previous_start, period.end)
     counts = {
         "current": Count("pk", filter=Q(submitted_at__gte=period.start)),
         "previous": Count("pk", filter=Q(submitted_at__lt=period.start)),
@@ -952,13 +1060,13 @@ def requesters(period: Period, refs: References) -> dict:
         of_forums.values("regional_office_id").annotate(**counts).order_by(), "regional_office_id"
     )
     forums = (
-        of_forums.values("forum_id", "forum__name", "forum__name_zh")
+        of_forums.values("forum_id", *name_columns("forum__name"))
         .annotate(**counts)
         .order_by("-current", "-previous", "forum__name")
     )
     # The priorities as the forums state them at ``as_of`` (a forum restates them at will).
     stated = _by(
-        Forum.priorities.through.objects.filter(forum__is_active=True)
+        period.requests(Forum.priorities.through.objects.filter(forum__is_active=True), "forum__")
         .values("thematicarea_id")
         .annotate(forums=Count("forum_id"))
         .order_by(),
@@ -966,9 +1074,7 @@ def requesters(period: Period, refs: References) -> dict:
     )
     through, column = _through(Request.thematic_areas)
     asked = _by(
-        through.objects.filter(
-            request__submitted_at__gte=period.start, request__submitted_at__lt=period.end
-        )
+        _received_rows(period, through.objects.all(), period.start)
         .values(column)
         .annotate(count=Count("pk"))
         .order_by(),
@@ -993,7 +1099,7 @@ def requesters(period: Period, refs: References) -> dict:
         "by_forum": [
             {
                 "code": figures["forum_id"],
-                "label": localized(figures["forum__name"], figures["forum__name_zh"]),
+                "label": localized_value(figures, "forum__name"),
                 "current": figures["current"],
                 "previous": figures["previous"],
             }
@@ -1030,7 +1136,9 @@ def referrals(period: Period, refs: References) -> dict:
     """The referrals made in the year (plan §16-17, §26), by organization and by where each
     stands at ``as_of``: awaiting the partner's answer, declined, accepted, or completed with
     its outcome. One grouped query."""
-    made = Referral.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end)
+    made = period.requests(
+        Referral.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end), "request__"
+    )
     figures = {
         "count": Count("pk"),
         **{key: Count("pk", filter=condition) for key, condition in REFERRAL_FIGURES.items()},
@@ -1063,6 +1171,353 @@ def referrals(period: Period, refs: References) -> dict:
     }
 
 
+# --- 11. Resources needed and available (plan §32; issue 18) ---------------------------------
+
+
+def _needed_and_available(needed: dict, funded: dict, item: dict, key) -> dict:
+    asked = needed.get(key, {})
+    found = funded.get(key, {})
+    return {
+        **item,
+        "requests": asked.get("requests", 0),
+        "budgeted": asked.get("budgeted", 0),
+        "needed": money(asked.get("needed")),
+        "lines": found.get("lines", 0),
+        "available": money(found.get("usd")),
+    }
+
+
+def needed_vs_available(period: Period, refs: References) -> dict:
+    """The estimated budgets of the requests received in the period (what is needed) against
+    the funding recorded in the registry for the period's years (what is available), by
+    regional office and by theme; and the funding by regional office against the previous
+    period. A request on several themes counts under each, as a line of an activity of several
+    offices or themes does."""
+    cohort = _cohort(period, period.start, period.end)
+    asked = {
+        "requests": Count("pk"),
+        "budgeted": Count("pk", filter=Q(estimated_budget_usd__isnull=False)),
+        "needed": Sum("estimated_budget_usd", default=Decimal(0)),
+    }
+    total_needed = cohort.aggregate(**asked)
+    offices_needed = _by(
+        cohort.values("regional_office_id").annotate(**asked).order_by(), "regional_office_id"
+    )
+    through, column = _through(Request.thematic_areas)
+    asked_rows = {
+        "requests": Count("pk"),
+        "budgeted": Count("pk", filter=Q(request__estimated_budget_usd__isnull=False)),
+        "needed": Sum("request__estimated_budget_usd", default=Decimal(0)),
+    }
+    themes_needed = _by(
+        _received_rows(period, through.objects.all(), period.start)
+        .values(column)
+        .annotate(**asked_rows)
+        .order_by(),
+        column,
+    )
+    lines = _funding_lines(period.funding_years, period)
+    funded = {"lines": Count("pk"), "usd": Sum("value_usd", default=Decimal(0))}
+    total_funded = lines.aggregate(**funded)
+    offices_funded = _by(
+        lines.values("activity__regional_offices").annotate(**funded).order_by(),
+        "activity__regional_offices",
+    )
+    themes_funded = _by(
+        lines.values("activity__thematic_areas").annotate(**funded).order_by(),
+        "activity__thematic_areas",
+    )
+    both = _funding_lines(period.funding_years + period.previous_funding_years, period)
+    by_office_years = _by(
+        both.values("activity__regional_offices")
+        .annotate(
+            current=Sum(
+                "value_usd",
+                filter=Q(funding_year__in=period.funding_years),
+                default=Decimal(0),
+            ),
+            previous=Sum(
+                "value_usd",
+                filter=Q(funding_year__in=period.previous_funding_years),
+                default=Decimal(0),
+            ),
+        )
+        .order_by(),
+        "activity__regional_offices",
+    )
+    return {
+        "total": _needed_and_available(
+            {None: total_needed}, {None: total_funded}, {"code": "", "label": ""}, None
+        ),
+        "by_office": [
+            _needed_and_available(offices_needed, offices_funded, office, code)
+            for code, office in refs.offices.items()
+        ],
+        "by_theme": [
+            _needed_and_available(themes_needed, themes_funded, theme, code)
+            for code, theme in refs.themes.items()
+        ],
+        "funding_by_office": [
+            {
+                **office,
+                "current": money(by_office_years.get(code, {}).get("current")),
+                "previous": money(by_office_years.get(code, {}).get("previous")),
+            }
+            for code, office in refs.offices.items()
+        ],
+    }
+
+
+# --- 12. Division costs against the BSP allocations (plan §31(h)) ---------------------------
+
+
+def division_allocations(period: Period, refs: References) -> dict:
+    """Each division's costs of the requests it completed, in the period and in the biennium
+    to the end of the period, against what its biennial programme of work allocates to the BSP
+    (``DivisionAllocation``, the biennium holding the period's first day)."""
+    from .models import DivisionAllocation, biennium_of
+
+    first_year = biennium_of(period.first_day.year)
+    allocations = _by(
+        DivisionAllocation.objects.filter(first_year=first_year).values(
+            "division_id", "amount_usd"
+        ),
+        "division_id",
+    )
+    biennium_start = datetime(first_year, 1, 1, tzinfo=UTC)
+    completed = period.requests(
+        Request.objects.filter(
+            completed_at__gte=min(biennium_start, period.start),
+            completed_at__lt=period.end,
+            lead_division__isnull=False,
+        )
+    )
+    in_period = Q(completed_at__gte=period.start)
+    in_biennium = Q(completed_at__gte=biennium_start)
+    costs = _by(
+        completed.values("lead_division_id")
+        .annotate(
+            count=Count("pk", filter=in_period),
+            cost=Sum("cost_usd", filter=in_period, default=Decimal(0)),
+            biennium_cost=Sum("cost_usd", filter=in_biennium, default=Decimal(0)),
+        )
+        .order_by(),
+        "lead_division_id",
+    )
+    rows = []
+    for code, division in refs.divisions.items():
+        figures = costs.get(code, {})
+        allocation = allocations.get(code, {}).get("amount_usd")
+        biennium_cost = figures.get("biennium_cost") or Decimal(0)
+        rows.append(
+            {
+                **division,
+                "count": figures.get("count", 0),
+                "cost": money(figures.get("cost")),
+                "biennium_cost": money(biennium_cost),
+                "allocation": None if allocation is None else money(allocation),
+                "used": float(biennium_cost / allocation) if allocation else None,
+            }
+        )
+    return {"biennium": f"{first_year}-{first_year + 1}", "by_division": rows}
+
+
+# --- 13. Outputs by kind, successes and shortcomings (plan §24(b), §31(h)) ------------------
+
+SUCCESSES = 10
+
+
+def outputs_by_kind(period: Period, refs: References) -> dict:
+    """The outputs counted at completion by kind, for the requests completed in the period,
+    by regional office; and what the divisions recorded as successes and shortcomings."""
+    completed = _completed_requests(period)
+    sums = {kind: Sum(kind, default=0) for kind in OUTPUT_KINDS}
+    figures = {
+        "count": Count("pk"),
+        "reporting": Count("pk", filter=Q(laws_drafted__isnull=False)),
+        **sums,
+    }
+    total = completed.aggregate(**figures)
+    offices = _by(
+        completed.values("regional_office_id").annotate(**figures).order_by(),
+        "regional_office_id",
+    )
+    texts = completed.aggregate(
+        successes=Count("pk", filter=~Q(successes="")),
+        shortcomings=Count("pk", filter=~Q(shortcomings="")),
+    )
+
+    def recorded(field):
+        return [
+            {"reference": row["reference"], "country": _asker_label(row), "text": row[field]}
+            for row in completed.exclude(**{field: ""})
+            .order_by("-completed_at", "-pk")
+            .values("reference", field, *ASKER_NAMES)[:SUCCESSES]
+        ]
+
+    empty = dict.fromkeys(figures, 0)
+    return {
+        "kinds": [
+            {"code": kind, "label": str(Request._meta.get_field(kind).verbose_name)}
+            for kind in OUTPUT_KINDS
+        ],
+        "total": total,
+        "by_office": [
+            {**office, **{key: offices.get(code, empty)[key] for key in figures}}
+            for code, office in refs.offices.items()
+        ],
+        "counts": texts,
+        "successes": recorded("successes"),
+        "shortcomings": recorded("shortcomings"),
+    }
+
+
+# --- 14. Requests by requester and subprogramme ---------------------------------------------
+
+NO_SUBPROGRAMME = ""
+
+
+def requests_by_subprogramme(period: Period, refs: References) -> dict:
+    """The requests received in the period by who asked (a country or a forum) and by the
+    subprogramme of UNEP's programme of work of the registry activities answering them; a
+    request answered by activities of two subprogrammes counts under each, one not (yet)
+    answered by an activity under "no activity recorded"."""
+    answers = Request.activities.through.objects
+    rows = (
+        _received_rows(period, answers.all(), period.start)
+        .values("activity__subprogramme_id", "request__requester")
+        .annotate(count=Count("request_id", distinct=True))
+        .order_by()
+    )
+    cohort = _cohort(period, period.start, period.end)
+    unanswered = _by(
+        cohort.filter(~Exists(answers.filter(request_id=OuterRef("pk"))))
+        .values("requester")
+        .annotate(count=Count("pk"))
+        .order_by(),
+        "requester",
+    )
+    received_by_kind = _by(
+        cohort.values("requester").annotate(count=Count("pk")).order_by(), "requester"
+    )
+    table: dict = {}
+    for row in rows:
+        code = row["activity__subprogramme_id"] or NO_SUBPROGRAMME
+        table.setdefault(code, {})[row["request__requester"]] = row["count"]
+    kinds = list(refs.choices(Requester.choices).values())
+
+    def counts(found):
+        return {kind["code"]: found.get(kind["code"], 0) for kind in kinds}
+
+    return {
+        "kinds": kinds,
+        "received": counts({code: row["count"] for code, row in received_by_kind.items()}),
+        "by_subprogramme": [
+            {**item, **counts(table.get(code, {}))}
+            for code, item in refs.subprogrammes.items()
+            if code in table
+        ]
+        + (
+            [{"code": "", "label": str(NO_SUBPROGRAMME_ROW), **counts(table[NO_SUBPROGRAMME])}]
+            if NO_SUBPROGRAMME in table
+            else []
+        ),
+        "unanswered": counts({code: row["count"] for code, row in unanswered.items()}),
+    }
+
+
+NO_SUBPROGRAMME_ROW = gettext_lazy("Activity without a subprogramme")
+
+
+# --- 15. Follow-up assessments and the rating of the programme (plan §3(a)(v), §25) ---------
+
+ASSESSMENT_ROWS = (
+    ("on_completion", Q(kind=EvaluationKind.ON_COMPLETION)),
+    ("follow_up_6", Q(kind=EvaluationKind.FOLLOW_UP, months_after=6)),
+    ("follow_up_12", Q(kind=EvaluationKind.FOLLOW_UP, months_after=12)),
+)
+
+
+def follow_ups(period: Period, refs: References) -> dict:
+    """Every assessment made in the period, on completion and 6 and 12 months after it: whether
+    the capacity built was kept and is used, and the recipients' rating of UNEP's programme
+    and of the staff trained (§25); and the invitations to follow up sent in the period."""
+    from .models import FollowUpInvitation
+
+    evaluations = period.requests(
+        Evaluation.objects.filter(evaluated_at__gte=period.start, evaluated_at__lt=period.end),
+        "request__",
+    )
+    figures = {}
+    for key, condition in ASSESSMENT_ROWS:
+        figures.update(
+            {
+                f"{key}__count": Count("pk", filter=condition),
+                f"{key}__retained": Count("pk", filter=condition & Q(capacity_retained=True)),
+                f"{key}__not_retained": Count("pk", filter=condition & Q(capacity_retained=False)),
+                f"{key}__used": Count("pk", filter=condition & Q(capacity_used=True)),
+                f"{key}__not_used": Count("pk", filter=condition & Q(capacity_used=False)),
+                f"{key}__rating": Avg("rating", filter=condition, output_field=FloatField()),
+                f"{key}__programme": Avg(
+                    "programme_rating", filter=condition, output_field=FloatField()
+                ),
+                f"{key}__staff": Avg("staff_rating", filter=condition, output_field=FloatField()),
+            }
+        )
+    for score in range(1, 6):
+        figures[f"programme_{score}"] = Count("pk", filter=Q(programme_rating=score))
+        figures[f"staff_{score}"] = Count("pk", filter=Q(staff_rating=score))
+    found = evaluations.aggregate(**figures)
+    invitations = _by(
+        period.requests(
+            FollowUpInvitation.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end),
+            "request__",
+        )
+        .values("months_after")
+        .annotate(count=Count("pk"))
+        .order_by(),
+        "months_after",
+    )
+    labels = {
+        "on_completion": gettext_lazy("On completion"),
+        "follow_up_6": gettext_lazy("6 months after completion"),
+        "follow_up_12": gettext_lazy("12 months after completion"),
+    }
+    return {
+        "by_kind": [
+            {
+                "code": key,
+                "label": str(labels[key]),
+                **{
+                    name: found[f"{key}__{name}"]
+                    for name in (
+                        "count",
+                        "retained",
+                        "not_retained",
+                        "used",
+                        "not_used",
+                        "rating",
+                        "programme",
+                        "staff",
+                    )
+                },
+            }
+            for key, _condition in ASSESSMENT_ROWS
+        ],
+        "ratings": [
+            {
+                "code": score,
+                "programme": found[f"programme_{score}"],
+                "staff": found[f"staff_{score}"],
+            }
+            for score in range(1, 6)
+        ],
+        "invitations": {
+            str(months): invitations.get(months, {}).get("count", 0) for months in (6, 12)
+        },
+    }
+
+
 # The sections, in the report's order: (key, function).
 SECTIONS = (
     ("received", received),
@@ -1075,6 +1530,11 @@ SECTIONS = (
     ("lessons", lessons),
     ("requesters", requesters),
     ("referrals", referrals),
+    ("needed_vs_available", needed_vs_available),
+    ("division_allocations", division_allocations),
+    ("outputs_by_kind", outputs_by_kind),
+    ("requests_by_subprogramme", requests_by_subprogramme),
+    ("follow_ups", follow_ups),
 )
 
 
@@ -1106,17 +1566,57 @@ def _without_jit():
             pass
 
 
-def compute_snapshot(year: int, as_of: datetime, on_section=None) -> dict:
-    """Every figure of the report for ``year``, as JSON data, in the active language.
+def compute_snapshot(
+    year: int | None,
+    as_of: datetime,
+    on_section=None,
+    *,
+    first_day: date | None = None,
+    last_day: date | None = None,
+    regional_office: str | None = None,
+) -> dict:
+    """Every figure of the report for ``year`` (or the period ``first_day`` to ``last_day``),
+    of one regional office or of all, as JSON data, in the active language.
 
     ``on_section(index, key)`` is called after each section (progress reporting).
     """
-    period = Period(year=year, as_of=as_of)
-    snapshot = {"year": year, "previous_year": year - 1, "as_of": as_of.isoformat()}
+    period = Period(
+        year=None if first_day else year,
+        as_of=as_of,
+        first_day=first_day,
+        last_day=last_day,
+        regional_office=regional_office or None,
+    )
+    snapshot = {
+        "year": period.year,
+        "previous_year": period.year - 1,
+        "period_start": period.first_day.isoformat(),
+        "period_end": period.last_day.isoformat(),
+        "period_label": period.label,
+        "previous_label": period.previous_label,
+        "as_of": as_of.isoformat(),
+    }
     with _without_jit():
-        refs = References()
+        refs = References(period.regional_office)
+        snapshot["regional_office"] = (
+            refs.offices.get(period.regional_office) if period.regional_office else None
+        )
         for index, (key, section) in enumerate(SECTIONS):
             snapshot[key] = section(period, refs)
             if on_section:
                 on_section(index, key)
     return snapshot
+
+
+def period_of(snapshot: dict) -> Period:
+    """The period a snapshot covers (a snapshot taken before periods existed: its year)."""
+    office = (snapshot.get("regional_office") or {}).get("code")
+    as_of = datetime.fromisoformat(snapshot["as_of"])
+    if "period_start" not in snapshot:
+        return Period(year=snapshot["year"], as_of=as_of)
+    return Period(
+        as_of=as_of,
+        first_day=date.fromisoformat(snapshot["period_start"]),
+        last_day=date.fromisoformat(snapshot["period_end"]),
+        regional_office=office,
+    )

@@ -8,8 +8,10 @@ listed, so the annex agrees with the figures of the run.
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
+from requests_app.models import OUTPUT_KINDS
+
 from .aggregation import Period, _activities_completed, _completed_requests
-from .document import INT, TEXT, USD, Column
+from .document import DIVISION, INT, MODALITY, OFFICE, TEXT, USD, Column
 from .render.xlsx import Annex
 
 CHUNK = 500
@@ -37,6 +39,9 @@ def completed_requests(period: Period) -> Annex:
             "cost_usd",
             "outputs",
             "lessons",
+            *OUTPUT_KINDS,
+            "successes",
+            "shortcomings",
         )
         .iterator(chunk_size=CHUNK)
     )
@@ -45,8 +50,8 @@ def completed_requests(period: Period) -> Annex:
         [
             Column(_("Reference")),
             Column(_("Country or forum")),
-            Column(_("Regional office")),
-            Column(_("Lead division")),
+            Column(_("Regional office"), OFFICE),
+            Column(_("Lead division"), DIVISION),
             Column(_("Completed")),
             Column(_("Women trained"), INT),
             Column(_("Men trained"), INT),
@@ -55,6 +60,12 @@ def completed_requests(period: Period) -> Annex:
             Column(_("Cost reported (US$)"), USD),
             Column(_("Outputs"), TEXT),
             Column(_("Lessons learned"), TEXT),
+            Column(_("Laws and regulations drafted"), INT),
+            Column(_("Policies and plans adopted"), INT),
+            Column(_("Tools developed"), INT),
+            Column(_("Institutions strengthened"), INT),
+            Column(_("Successes"), TEXT),
+            Column(_("Shortcomings"), TEXT),
         ],
         rows,
     )
@@ -84,8 +95,8 @@ def completed_activities(period: Period) -> Annex:
         [
             Column(_("Identifier")),
             Column(_("Title")),
-            Column(_("Lead division")),
-            Column(_("Modality")),
+            Column(_("Lead division"), DIVISION),
+            Column(_("Modality"), MODALITY),
             Column(_("Completed")),
             Column(_("Women trained"), INT),
             Column(_("Men trained"), INT),

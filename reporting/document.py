@@ -25,6 +25,8 @@ TEXT, CODE, INT, USD, PCT, DAYS, RATING, LIST = (
     "list",
 )
 NUMERIC = frozenset({INT, USD, PCT, DAYS, RATING})
+# Codes a person reads by name: the XLSX annex puts a column of names beside each.
+OFFICE, DIVISION, MODALITY = "office", "division", "modality"
 NOTHING = "—"
 # Funders the PDF lists one by one, the largest first (the XLSX annex lists them all).
 FUNDERS_PRINTED = 25
@@ -216,6 +218,10 @@ class Document:
     sections: list[Section]
     headlines: list[Headline]
     definitions: list[str]
+    # What the figures and the figures beside them cover: "2026" and "2025" for a year,
+    # the first and last days of another period.
+    period_label: str = ""
+    previous_label: str = ""
 
     @property
     def is_bidi(self) -> bool:
@@ -236,6 +242,11 @@ def section_titles() -> list[str]:
         _("Lessons learned"),
         _("Who asked: countries, forums and UN bodies"),
         _("Referrals to partners"),
+        _("Resources needed and available"),
+        _("Division costs against the BSP allocations"),
+        _("Outputs by kind, successes and shortcomings"),
+        _("Requests by requester and subprogramme"),
+        _("Follow-up assessments and the rating of the programme"),
     ]
 
 
@@ -1180,6 +1191,288 @@ def _referrals_completed(total) -> int:
     return sum(total[key] for key in REFERRAL_OUTCOMES)
 
 
+# --- Sections of issue 18 --------------------------------------------------------------------
+
+
+def _sentence(label: str) -> str:
+    """A field's or a choice's label as a column heading: its first letter capitalized, the
+    rest as written ("a forum or UN body" keeps its "UN")."""
+    return label[:1].upper() + label[1:]
+
+
+def _needed_vs_available(snapshot, number) -> Section | None:
+    data = snapshot.get("needed_vs_available")
+    if data is None:
+        return None  # a run whose figures were taken before this section existed
+    total = data["total"]
+    section = Section(number, "needed_vs_available", section_titles()[number - 1])
+    section.paragraphs.append(
+        _(
+            "Whether the technical and financial resources needed are available (plan §32): "
+            "the estimated budgets of the %(requests)s requests received in %(year)s "
+            "(%(budgeted)s of them state one), US$ %(needed)s, against the funding the "
+            "registry records for the same years, US$ %(available)s. A request or a funding "
+            "line on several themes or regional offices counts under each."
+        )
+        % {
+            "year": snapshot["year"],
+            "requests": display(total["requests"], INT),
+            "budgeted": display(total["budgeted"], INT),
+            "needed": display(total["needed"], USD),
+            "available": display(total["available"], USD),
+        }
+    )
+    columns = [
+        Column(_("Requests received"), INT),
+        Column(_("Requests stating a budget"), INT),
+        Column(_("Estimated budgets (US$)"), USD),
+        Column(_("Funding lines"), INT),
+        Column(_("Funding recorded (US$)"), USD),
+    ]
+    keys = ("requests", "budgeted", "needed", "lines", "available")
+
+    def rows(items):
+        return [[row["code"], row["label"], *(row[key] for key in keys)] for row in items]
+
+    section.tables.append(
+        Table(
+            f"{number}.1",
+            _("Resources needed and available by regional office"),
+            [Column(_("Code"), CODE), Column(_("Regional office")), *columns],
+            rows(data["by_office"]),
+            total=["", _("Total"), *(total[key] for key in keys)],
+        )
+    )
+    section.tables.append(
+        Table(
+            f"{number}.2",
+            _("Resources needed and available by thematic area"),
+            [Column(_("Code"), CODE), Column(_("Thematic area")), *columns],
+            rows(data["by_theme"]),
+            print_zero_rows=False,
+        )
+    )
+    section.tables.append(
+        Table(
+            f"{number}.3",
+            _("Funding by regional office (US$)"),
+            [
+                Column(_("Code"), CODE),
+                Column(_("Regional office")),
+                Column(str(snapshot["year"]), USD),
+                Column(str(snapshot["previous_year"]), USD),
+            ],
+            [
+                [row["code"], row["label"], row["current"], row["previous"]]
+                for row in data["funding_by_office"]
+            ],
+            note=_("A line of an activity of several regional offices counts under each."),
+        )
+    )
+    return section
+
+
+def _division_allocations(snapshot, number) -> Section | None:
+    data = snapshot.get("division_allocations")
+    if data is None:
+        return None
+    section = Section(number, "division_allocations", section_titles()[number - 1])
+    section.paragraphs.append(
+        _(
+            "Each division's costs of the requests it completed (§31(h)), in %(year)s and "
+            "in the biennium %(biennium)s to the end of the period, against the allocation "
+            "to the BSP in its biennial programme of work."
+        )
+        % {"year": snapshot["year"], "biennium": data["biennium"]}
+    )
+    section.tables.append(
+        Table(
+            f"{number}.1",
+            _("Division costs against the BSP allocations (US$)"),
+            [
+                Column(_("Code"), CODE),
+                Column(_("Division")),
+                Column(_("Requests completed"), INT),
+                Column(_("Costs in the period (US$)"), USD),
+                Column(_("Costs in the biennium (US$)"), USD),
+                Column(_("BSP allocation (US$)"), USD),
+                Column(_("Share of the allocation used"), PCT),
+            ],
+            [
+                [
+                    row["code"],
+                    row["label"],
+                    row["count"],
+                    row["cost"],
+                    row["biennium_cost"],
+                    row["allocation"],
+                    row["used"],
+                ]
+                for row in data["by_division"]
+            ],
+            total=[
+                "",
+                _("Total"),
+                sum(row["count"] for row in data["by_division"]),
+                str(sum(Decimal(row["cost"]) for row in data["by_division"])),
+                str(sum(Decimal(row["biennium_cost"]) for row in data["by_division"])),
+                str(sum(Decimal(row["allocation"] or 0) for row in data["by_division"])),
+                None,
+            ],
+            note=_("No allocation recorded: —."),
+        )
+    )
+    return section
+
+
+def _outputs_by_kind(snapshot, number) -> Section | None:
+    data = snapshot.get("outputs_by_kind")
+    if data is None:
+        return None
+    total = data["total"]
+    kinds = [kind["code"] for kind in data["kinds"]]
+    section = Section(number, "outputs_by_kind", section_titles()[number - 1])
+    section.paragraphs.append(
+        _(
+            "The outputs the divisions counted when they completed requests in %(year)s "
+            "(plan §24(b)): %(count)s requests completed, %(reporting)s of them with outputs "
+            "counted by kind; and what they recorded as successes (%(successes)s) and "
+            "shortcomings (%(shortcomings)s) (§31(h))."
+        )
+        % {
+            "year": snapshot["year"],
+            "count": display(total["count"], INT),
+            "reporting": display(total["reporting"], INT),
+            "successes": display(data["counts"]["successes"], INT),
+            "shortcomings": display(data["counts"]["shortcomings"], INT),
+        }
+    )
+    keys = ["count", "reporting", *kinds]
+    section.tables.append(
+        Table(
+            f"{number}.1",
+            _("Outputs by kind and regional office"),
+            [
+                Column(_("Code"), CODE),
+                Column(_("Regional office")),
+                Column(_("Requests completed"), INT),
+                Column(_("Counting outputs by kind"), INT),
+                *(Column(_sentence(kind["label"]), INT) for kind in data["kinds"]),
+            ],
+            [[row["code"], row["label"], *(row[key] for key in keys)] for row in data["by_office"]],
+            total=["", _("Total"), *(total[key] for key in keys)],
+        )
+    )
+    for key, title in (("successes", _("Successes")), ("shortcomings", _("Shortcomings"))):
+        if data[key]:
+            section.lists.append(
+                (
+                    title,
+                    [_("%(reference)s (%(country)s): %(text)s") % item for item in data[key]],
+                )
+            )
+    return section
+
+
+def _requests_by_subprogramme(snapshot, number) -> Section | None:
+    data = snapshot.get("requests_by_subprogramme")
+    if data is None:
+        return None
+    kinds = data["kinds"]
+    section = Section(number, "requests_by_subprogramme", section_titles()[number - 1])
+    section.paragraphs.append(
+        _(
+            "The requests received in %(year)s by who asked and by the subprogramme of UNEP's "
+            "programme of work of the registry activities that answer them. A request answered "
+            "by activities of several subprogrammes counts under each."
+        )
+        % {"year": snapshot["year"]}
+    )
+    columns = [Column(_sentence(kind["label"]), INT) for kind in kinds]
+    codes = [kind["code"] for kind in kinds]
+    rows = [
+        [row["code"], row["label"], *(row[code] for code in codes)]
+        for row in data["by_subprogramme"]
+    ]
+    rows.append(["", _("No activity recorded"), *(data["unanswered"][code] for code in codes)])
+    section.tables.append(
+        Table(
+            f"{number}.1",
+            _("Requests received by requester and subprogramme"),
+            [Column(_("Code"), CODE), Column(_("Subprogramme")), *columns],
+            rows,
+            total=["", _("Requests received"), *(data["received"][code] for code in codes)],
+        )
+    )
+    return section
+
+
+def _follow_ups(snapshot, number) -> Section | None:
+    data = snapshot.get("follow_ups")
+    if data is None:
+        return None
+    section = Section(number, "follow_ups", section_titles()[number - 1])
+    invitations = data["invitations"]
+    section.paragraphs.append(
+        _(
+            "Whether the capacity built lasts (plan §3(a)(v), §25): the assessments the "
+            "recipients made in %(year)s on completion and 6 and 12 months after it, and their "
+            "rating of UNEP's programme and of the staff trained. Every assessment is kept. "
+            "In the period %(six)s invitations to the 6-month follow-up and %(twelve)s to the "
+            "12-month follow-up were sent; answering is never required."
+        )
+        % {
+            "year": snapshot["year"],
+            "six": display(invitations["6"], INT),
+            "twelve": display(invitations["12"], INT),
+        }
+    )
+    section.tables.append(
+        Table(
+            f"{number}.1",
+            _("Assessments on completion and at follow-up"),
+            [
+                Column(_("Assessment")),
+                Column(_("Assessments"), INT),
+                Column(_("Capacity kept"), INT),
+                Column(_("Capacity not kept"), INT),
+                Column(_("Capacity used"), INT),
+                Column(_("Capacity not used"), INT),
+                Column(_("Average rating of the results"), RATING),
+                Column(_("Average rating of UNEP's programme"), RATING),
+                Column(_("Average rating of the staff trained"), RATING),
+            ],
+            [
+                [
+                    row["label"],
+                    row["count"],
+                    row["retained"],
+                    row["not_retained"],
+                    row["used"],
+                    row["not_used"],
+                    row["rating"],
+                    row["programme"],
+                    row["staff"],
+                ]
+                for row in data["by_kind"]
+            ],
+        )
+    )
+    section.tables.append(
+        Table(
+            f"{number}.2",
+            _("Ratings of UNEP's programme and of the staff trained"),
+            [
+                Column(_("Rating"), INT),
+                Column(_("UNEP's programme"), INT),
+                Column(_("Staff trained"), INT),
+            ],
+            [[row["code"], row["programme"], row["staff"]] for row in data["ratings"]],
+        )
+    )
+    return section
+
+
 BUILDERS = (
     _received,
     _handling,
@@ -1191,6 +1484,11 @@ BUILDERS = (
     _lessons,
     _requesters,
     _referrals,
+    _needed_vs_available,
+    _division_allocations,
+    _outputs_by_kind,
+    _requests_by_subprogramme,
+    _follow_ups,
 )
 
 
@@ -1382,6 +1680,28 @@ def headlines(snapshot) -> list[Headline]:
             _("Referrals completed by the partner"),
             _referrals_completed(referrals),
         )
+    if "outputs_by_kind" in snapshot:
+        outputs = snapshot["outputs_by_kind"]["total"]
+        for kind, label in (
+            ("laws_drafted", _("Laws and regulations drafted")),
+            ("policies_adopted", _("Policies and plans adopted")),
+            ("tools_developed", _("Tools developed")),
+            ("institutions_strengthened", _("Institutions strengthened")),
+        ):
+            add(13, kind, label, outputs[kind])
+    if "needed_vs_available" in snapshot:
+        total = snapshot["needed_vs_available"]["total"]
+        add(
+            11, "budgets_needed_usd", _("Estimated budgets of requests (US$)"), total["needed"], USD
+        )
+    if "follow_ups" in snapshot:
+        rows = {row["code"]: row for row in snapshot["follow_ups"]["by_kind"]}
+        add(
+            15,
+            "follow_up_assessments",
+            _("Follow-up assessments"),
+            rows["follow_up_6"]["count"] + rows["follow_up_12"]["count"],
+        )
     return items
 
 
@@ -1389,24 +1709,46 @@ def _as_of_date(snapshot) -> str:
     return date_format(datetime.fromisoformat(snapshot["as_of"]), "DATE_FORMAT")
 
 
+def _as_labelled(snapshot: dict) -> dict:
+    """The snapshot as the sections read it: for a period other than a calendar year, its
+    ``year`` and ``previous_year`` are the labels of the period and of the one before."""
+    if "period_label" not in snapshot:
+        return snapshot
+    return {
+        **snapshot,
+        "year": snapshot["period_label"],
+        "previous_year": snapshot["previous_label"],
+    }
+
+
 def build(snapshot: dict, language: str) -> Document:
     """The whole report in ``language``, from the figures of a run."""
     with translation.override(language):
-        year = snapshot["year"]
-        built = (builder(snapshot, number) for number, builder in enumerate(BUILDERS, start=1))
+        labelled = _as_labelled(snapshot)
+        year = labelled["year"]
+        built = (builder(labelled, number) for number, builder in enumerate(BUILDERS, start=1))
         sections = [section for section in built if section is not None]
+        subtitle = _("Report of the Executive Director to the Governing Council")
+        office = snapshot.get("regional_office")
+        if office:
+            subtitle = _("%(subtitle)s: %(office)s") % {
+                "subtitle": subtitle,
+                "office": office["label"],
+            }
         return Document(
-            year=year,
+            year=snapshot["year"],
             language=language,
             title=_(
                 "Implementation of the Bali Strategic Plan for Technology Support and "
                 "Capacity-building in %(year)s"
             )
             % {"year": year},
-            subtitle=_("Report of the Executive Director to the Governing Council"),
+            subtitle=subtitle,
             as_of=_("Figures as of %(date)s") % {"date": _as_of_date(snapshot)},
             sections=sections,
-            headlines=headlines(snapshot),
+            headlines=headlines(labelled),
+            period_label=str(year),
+            previous_label=str(labelled["previous_year"]),
             definitions=[
                 _(
                     "A request is received in the year it was submitted (UTC); drafts are not "
@@ -1422,5 +1764,10 @@ def build(snapshot: dict, language: str) -> Document:
                     "country's answer does not count."
                 ),
                 _("Amounts are in US dollars where the registry records a US dollar value."),
+                _(
+                    "A period other than a calendar year is compared with the period of the "
+                    "same length just before it; funding, recorded by year, counts in the "
+                    "years the period touches."
+                ),
             ],
         )

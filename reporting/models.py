@@ -7,11 +7,17 @@ written under a temporary name and renamed when complete, so a half-written file
 offered.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+
+from bali_portal import bounds
 
 FIRST_YEAR = 2005  # the plan was adopted in 2005 (UNEP/GC.23/6/Add.1)
 LAST_YEAR = 2100
@@ -34,15 +40,28 @@ class ReportRun(models.Model):
         SCHEDULE = "schedule", _("Started by the January schedule")
         COMMAND = "command", _("Started from the command line")
 
+    # The year the period starts in (a year's run: that year). Kept for the file names and the
+    # January schedule's one run per year.
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
+    # The period reported on, both days included: a calendar year, or any period (a half-year
+    # for a briefing of the Committee of Permanent Representatives, plan §31(a)). Null only on
+    # runs made before periods existed, which cover their ``year``.
+    period_start = models.DateField(_("first day"), null=True, blank=True)
+    period_end = models.DateField(_("last day"), null=True, blank=True)
+    # One regional office's report (for a regional forum, plan §14, §30, §31(c)); empty: the world.
+    regional_office = models.ForeignKey(
+        "registry.RegionalOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        verbose_name=_("regional office"),
     )
+    # A code of settings.LANGUAGES, checked by the service (no choices here: the list of the
+    # portal's languages grows without a migration of this table).
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     origin = models.CharField(
         _("started by"), max_length=20, choices=Origin.choices, default=Origin.PERSON
     )
@@ -102,6 +121,11 @@ class ReportRun(models.Model):
                 | (Q(snapshot__isnull=False, progress=100) & ~Q(pdf="") & ~Q(xlsx="") & ~Q(csv="")),
                 name="report_run_done_has_files",
             ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True, period_end__isnull=True)
+                | Q(period_start__isnull=False, period_end__gte=F("period_start")),
+                name="report_run_period_in_order",
+            ),
             # Beat may fire twice in January (two beat processes, a restart): one run each year.
             models.UniqueConstraint(
                 fields=["year", "language"],
@@ -111,7 +135,26 @@ class ReportRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} ({self.language}) {self.status}"
+        return f"{self.period_label} ({self.language}) {self.status}"
+
+    @property
+    def first_day(self) -> date:
+        return self.period_start or date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.period_end or date(self.year, 12, 31)
+
+    @property
+    def is_calendar_year(self) -> bool:
+        return self.first_day == date(self.year, 1, 1) and self.last_day == date(self.year, 12, 31)
+
+    @property
+    def period_label(self) -> str:
+        """``2026`` for a calendar year, ``2026-01-01–2026-06-30`` for another period."""
+        if self.is_calendar_year:
+            return str(self.year)
+        return f"{self.first_day.isoformat()}–{self.last_day.isoformat()}"
 
     @property
     def is_active(self) -> bool:
@@ -153,3 +196,95 @@ class PublicFigures(models.Model):
 
     def __str__(self):
         return f"public figures as of {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class DivisionAllocation(models.Model):
+    """What a division's biennial programme of work allocates to the BSP (plan §31(h)).
+
+    UNEP's programme of work runs over two years starting in an even year (2026-2027); the
+    report sets each division's costs against its allocation. Edited by the coordinator and the
+    admin through ``services.set_division_allocation``.
+    """
+
+    division = models.ForeignKey(
+        "registry.Division",
+        on_delete=models.PROTECT,
+        related_name="bsp_allocations",
+        verbose_name=_("division"),
+    )
+    first_year = models.PositiveSmallIntegerField(
+        _("first year of the biennium"), validators=bounds.YEAR.validators()
+    )
+    amount_usd = models.DecimalField(
+        _("allocation to the BSP (USD)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=bounds.USD.validators(),
+    )
+    note = models.CharField(_("source"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-first_year", "division__sort_order", "division_id"]
+        verbose_name = _("division's BSP allocation")
+        verbose_name_plural = _("divisions' BSP allocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "first_year"], name="one_allocation_per_division_biennium"
+            ),
+            bounds.YEAR.constraint("division_allocation", "first_year"),
+            models.CheckConstraint(
+                condition=Exact(Mod("first_year", 2), 0), name="allocation_biennium_starts_even"
+            ),
+            bounds.USD.constraint("division_allocation", "amount_usd"),
+        ]
+
+    def __str__(self):
+        return f"{self.division_id} {self.biennium}"
+
+    @property
+    def biennium(self) -> str:
+        return f"{self.first_year}-{self.first_year + 1}"
+
+
+def biennium_of(year: int) -> int:
+    """The first year of the biennium holding ``year`` (bienniums start in even years)."""
+    return year - year % 2
+
+
+class FollowUpInvitation(models.Model):
+    """The invitation of a request's focal points to assess it again, 6 or 12 months after
+    completion (plan §3(a)(v), §25): one row per request and window, written once by the beat
+    task (``services.invite_follow_ups``); ``sent_at`` is set in the transaction that sends it."""
+
+    request = models.ForeignKey(
+        "requests_app.Request", on_delete=models.CASCADE, related_name="follow_up_invitations"
+    )
+    months_after = models.PositiveSmallIntegerField(_("months after completion"))
+    created_at = models.DateTimeField(_("due"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(_("focal points written to"), default=0)
+
+    class Meta:
+        verbose_name = _("follow-up invitation")
+        verbose_name_plural = _("follow-up invitations")
+        indexes = [models.Index(fields=["sent_at"], name="follow_up_unsent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "months_after"], name="one_follow_up_per_window"
+            ),
+            models.CheckConstraint(
+                condition=Q(months_after__in=(6, 12)), name="follow_up_window_6_or_12"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} +{self.months_after}m"

@@ -28,6 +28,13 @@ def can_start_runs(user) -> bool:
     return _role(user) == Role.COORDINATOR
 
 
+def can_edit_allocations(user) -> bool:
+    """The divisions' BSP allocations: the coordinator, and the portal's administrators."""
+    return can_start_runs(user) or bool(
+        user and user.is_authenticated and user.is_active and user.is_superuser
+    )
+
+
 def runs_visible_to(user) -> QuerySet[ReportRun]:
     if not can_read_runs(user):
         return ReportRun.objects.none()

@@ -30,7 +30,9 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
 
@@ -43,12 +45,14 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bali_portal import storage
+from bali_portal import bounds, storage
 from bali_portal.broker import publish
+from bali_portal.errors import DomainError
+from registry.models import Division, RegionalOffice
 
 from . import aggregation, document
-from .models import FILE_KINDS, FIRST_YEAR, ReportRun
-from .selectors import can_start_runs
+from .models import FILE_KINDS, FIRST_YEAR, DivisionAllocation, ReportRun, biennium_of
+from .selectors import can_edit_allocations, can_start_runs
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +69,8 @@ PARTIAL_SUFFIX = ".part"
 MAX_ATTEMPTS = 4
 
 
-class ReportError(Exception):
+class ReportError(DomainError):
     """A run cannot be started as asked; the message says why."""
-
-    def __init__(self, message, errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.errors = errors or {}
 
 
 # --- Starting a run --------------------------------------------------------------------------
@@ -82,26 +81,104 @@ def latest_reportable_year() -> int:
     return timezone.now().year
 
 
-def validate_run_input(*, year, language) -> tuple[int, str]:
-    errors = {}
+@dataclass(frozen=True)
+class RunInput:
+    """What a run covers, checked: its period (both days included), office and language."""
+
+    year: int
+    first_day: date
+    last_day: date
+    regional_office: str | None
+    language: str
+
+
+def _parse_day(value, name: str, errors: dict) -> date | None:
+    if isinstance(value, date):
+        return value
     try:
-        year = int(year)
-    except (TypeError, ValueError):
-        errors["year"] = _("Enter a year, e.g. %(year)s.") % {"year": latest_reportable_year() - 1}
-    else:
-        if not FIRST_YEAR <= year <= latest_reportable_year():
-            errors["year"] = _("Choose a year from %(first)s to %(last)s.") % {
-                "first": FIRST_YEAR,
-                "last": latest_reportable_year(),
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors[name] = _("Enter a date as YYYY-MM-DD, e.g. %(example)s.") % {
+            "example": f"{latest_reportable_year()}-01-01"
+        }
+        return None
+
+
+def _check_period(first_day, last_day, errors: dict) -> None:
+    if first_day and not FIRST_YEAR <= first_day.year <= latest_reportable_year():
+        errors["period_start"] = _("Choose a day from %(first)s to today.") % {
+            "first": f"{FIRST_YEAR}-01-01"
+        }
+    if first_day and last_day and last_day < first_day:
+        errors["period_end"] = _("The last day comes before the first day.")
+    elif first_day and last_day and last_day.year > first_day.year + 1:
+        # A report covers at most two calendar years (a biennium), which keeps its figures
+        # readable and its comparison with the period before meaningful.
+        errors["period_end"] = _("A period covers at most two calendar years.")
+
+
+def validate_run_input(
+    *,
+    year=None,
+    language=None,
+    period_start=None,
+    period_end=None,
+    regional_office=None,
+) -> RunInput:
+    """A year, or a period (``period_start`` and ``period_end``), optionally one regional
+    office's, in one of the portal's languages; every bad field named."""
+    errors = {}
+    first_day = last_day = None
+    if period_start in (None, "") and period_end in (None, ""):
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            errors["year"] = _("Enter a year, e.g. %(year)s, or a period.") % {
+                "year": latest_reportable_year() - 1
             }
+        else:
+            if not FIRST_YEAR <= year <= latest_reportable_year():
+                errors["year"] = _("Choose a year from %(first)s to %(last)s.") % {
+                    "first": FIRST_YEAR,
+                    "last": latest_reportable_year(),
+                }
+            else:
+                first_day, last_day = date(year, 1, 1), date(year, 12, 31)
+    else:
+        for name, value in (("period_start", period_start), ("period_end", period_end)):
+            if value in (None, ""):
+                errors[name] = _("Give both the first and the last day of the period.")
+        if not errors:
+            first_day = _parse_day(period_start, "period_start", errors)
+            last_day = _parse_day(period_end, "period_end", errors)
+            _check_period(first_day, last_day, errors)
+        if year not in (None, "") and first_day and str(year) != str(first_day.year):
+            errors["year"] = _("Give a year or a period, not both.")
     language = language or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         errors["language"] = _("Choose one of: %(languages)s.") % {
             "languages": ", ".join(code for code, _name in settings.LANGUAGES)
         }
+    office = str(regional_office).strip() if regional_office not in (None, "") else None
+    if office and not RegionalOffice.objects.filter(pk=office).exists():
+        errors["regional_office"] = _("Choose one of: %(offices)s.") % {
+            "offices": ", ".join(
+                RegionalOffice.objects.order_by("sort_order", "code").values_list("code", flat=True)
+            )
+        }
     if errors:
         raise ReportError(_("Some fields are missing or not valid."), errors)
-    return year, language
+    return RunInput(first_day.year, first_day, last_day, office, language)
+
+
+def _run_fields(checked: RunInput) -> dict:
+    return {
+        "year": checked.year,
+        "period_start": checked.first_day,
+        "period_end": checked.last_day,
+        "regional_office_id": checked.regional_office,
+        "language": checked.language,
+    }
 
 
 def lease_end(*, after: float = 0):
@@ -120,14 +197,28 @@ def _enqueue(run_id: int) -> None:
 
 
 @transaction.atomic
-def start_report_run(*, actor, year, language=None) -> ReportRun:
-    """The coordinator asks for the report of a year; a worker produces it after commit."""
+def start_report_run(
+    *,
+    actor,
+    year=None,
+    language=None,
+    period_start=None,
+    period_end=None,
+    regional_office=None,
+) -> ReportRun:
+    """The coordinator asks for the report of a year or a period, of the world or of one
+    regional office; a worker produces it after commit."""
     if not can_start_runs(actor):
         raise PermissionDenied(_("Only the BSP coordinator can start an annual report."))
-    year, language = validate_run_input(year=year, language=language)
-    run = ReportRun.objects.create(
+    checked = validate_run_input(
         year=year,
         language=language,
+        period_start=period_start,
+        period_end=period_end,
+        regional_office=regional_office,
+    )
+    run = ReportRun.objects.create(
+        **_run_fields(checked),
         requested_by=actor,
         origin=ReportRun.Origin.PERSON,
         lease_expires_at=lease_end(),
@@ -138,14 +229,19 @@ def start_report_run(*, actor, year, language=None) -> ReportRun:
 
 def start_scheduled_run(*, year: int, language: str | None = None) -> tuple[ReportRun, bool]:
     """The January run for the past year; a second call for the same year changes nothing."""
-    year, language = validate_run_input(year=year, language=language)
+    checked = validate_run_input(year=year, language=language)
+    year, language = checked.year, checked.language
     try:
         with transaction.atomic():
             run, created = ReportRun.objects.get_or_create(
                 year=year,
                 language=language,
                 origin=ReportRun.Origin.SCHEDULE,
-                defaults={"lease_expires_at": lease_end()},
+                defaults={
+                    "lease_expires_at": lease_end(),
+                    "period_start": checked.first_day,
+                    "period_end": checked.last_day,
+                },
             )
             if created:
                 transaction.on_commit(partial(_enqueue, run.pk))
@@ -156,16 +252,71 @@ def start_scheduled_run(*, year: int, language: str | None = None) -> tuple[Repo
     return run, created
 
 
-def create_command_run(*, year, language=None) -> ReportRun:
+def create_command_run(
+    *, year=None, language=None, period_start=None, period_end=None, regional_office=None
+) -> ReportRun:
     """A run started from ``generate_annual_report``: produced at once, in that process."""
-    year, language = validate_run_input(year=year, language=language)
-    # The same lease as a worker's: if this process is killed, a worker retries the run.
-    return ReportRun.objects.create(
+    checked = validate_run_input(
         year=year,
         language=language,
+        period_start=period_start,
+        period_end=period_end,
+        regional_office=regional_office,
+    )
+    # The same lease as a worker's: if this process is killed, a worker retries the run.
+    return ReportRun.objects.create(
+        **_run_fields(checked),
         origin=ReportRun.Origin.COMMAND,
         lease_expires_at=lease_end(),
     )
+
+
+# --- Divisions' allocations to the BSP (plan §31(h)) -----------------------------------------
+
+
+def set_division_allocation(
+    *, actor, division, first_year, amount_usd, note=""
+) -> DivisionAllocation:
+    """Record (or correct) what a division's biennial programme of work allocates to the BSP;
+    the coordinator's and the admin's one way to edit the table."""
+    if not can_edit_allocations(actor):
+        raise PermissionDenied(_("Only the BSP coordinator can record allocations."))
+    errors = {}
+    try:
+        first_year = int(first_year)
+    except (TypeError, ValueError):
+        errors["first_year"] = _("Enter a year, e.g. %(year)s.") % {
+            "year": biennium_of(latest_reportable_year())
+        }
+    else:
+        if not bounds.YEAR.low <= first_year <= bounds.YEAR.high:
+            errors["first_year"] = bounds.YEAR.message()
+        elif first_year % 2:
+            errors["first_year"] = _("A biennium starts in an even year, e.g. %(year)s.") % {
+                "year": biennium_of(first_year)
+            }
+    try:
+        amount = Decimal(str(amount_usd).strip())
+    except (InvalidOperation, ValueError):
+        errors["amount_usd"] = _("Enter an amount in US dollars, e.g. 250000.")
+    else:
+        if not amount.is_finite() or not bounds.USD.low <= amount <= bounds.USD.high:
+            errors["amount_usd"] = bounds.USD.message()
+    division_code = getattr(division, "pk", division)
+    if not Division.objects.filter(pk=division_code).exists():
+        errors["division"] = _("Choose a division.")
+    if errors:
+        raise ReportError(_("Some fields are missing or not valid."), errors)
+    allocation, _created = DivisionAllocation.objects.update_or_create(
+        division_id=division_code,
+        first_year=first_year,
+        defaults={
+            "amount_usd": amount.quantize(Decimal("0.01")),
+            "note": str(note or "")[:300],
+            "updated_by": actor,
+        },
+    )
+    return allocation
 
 
 # --- Files -----------------------------------------------------------------------------------
@@ -174,7 +325,10 @@ def create_command_run(*, year, language=None) -> ReportRun:
 def stored_name(run: ReportRun, kind: str) -> str:
     """Where a run's file lives under MEDIA_ROOT: fixed per run, so a retry overwrites it."""
     suffix = {"pdf": "", "xlsx": "-annex", "csv": "-headline-figures"}[kind]
-    return f"reports/{run.pk}/annual-report-{run.year}-{run.language}{suffix}.{kind}"
+    covers = str(run.year) if run.is_calendar_year else f"{run.first_day}-to-{run.last_day}"
+    if run.regional_office_id:
+        covers = f"{covers}-{run.regional_office_id.lower()}"
+    return f"reports/{run.pk}/annual-report-{covers}-{run.language}{suffix}.{kind}"
 
 
 def download_name(run: ReportRun, kind: str) -> str:
@@ -290,7 +444,14 @@ def _take_figures(run: ReportRun) -> dict:
         _advance(run.pk, round(FIGURES_DONE * (index + 1) / (steps + 1)))
 
     with translation.override(run.language):
-        snapshot = aggregation.compute_snapshot(run.year, timezone.now(), on_section=on_section)
+        snapshot = aggregation.compute_snapshot(
+            run.year,
+            timezone.now(),
+            on_section=on_section,
+            first_day=run.first_day,
+            last_day=run.last_day,
+            regional_office=run.regional_office_id,
+        )
     snapshot["language"] = run.language
     ReportRun.objects.filter(pk=run.pk).update(snapshot=snapshot, progress=FIGURES_DONE)
     run.snapshot = snapshot
@@ -306,7 +467,7 @@ def _render_files(run: ReportRun, snapshot: dict) -> dict[str, Path]:
     from .render.xlsx import render_xlsx
 
     report = document.build(snapshot, run.language)
-    period = aggregation.Period(year=run.year, as_of=datetime.fromisoformat(snapshot["as_of"]))
+    period = aggregation.period_of(snapshot)
     token = uuid.uuid4().hex[:12]
     partial_paths = {kind: _partial_path(run, kind, token) for kind in FILE_KINDS}
     partial_paths["pdf"].parent.mkdir(parents=True, exist_ok=True)

@@ -64,3 +64,12 @@ def refresh_public_statistics() -> bool:
     from . import statistics
 
     return statistics.refresh_figures() is not None
+
+
+@shared_task
+def invite_follow_ups() -> dict:
+    """Daily (beat): invite the focal points to assess completed requests again, 6 and 12
+    months on (``follow_ups``); each request and window once."""
+    from . import follow_ups
+
+    return follow_ups.invite_follow_ups()

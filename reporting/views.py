@@ -70,6 +70,9 @@ def run_list(request):
                     actor=request.user,
                     year=form.cleaned_data["year"],
                     language=form.cleaned_data["language"],
+                    period_start=form.cleaned_data["period_start"],
+                    period_end=form.cleaned_data["period_end"],
+                    regional_office=getattr(form.cleaned_data["regional_office"], "pk", None),
                 )
             except services.ReportError as error:
                 for name, message in error.errors.items():
@@ -77,7 +80,7 @@ def run_list(request):
             else:
                 messages.success(
                     request,
-                    _("The report for %(year)s has been started.") % {"year": run.year},
+                    _("The report for %(year)s has been started.") % {"year": run.period_label},
                 )
                 return redirect("reporting:detail", pk=run.pk)
     page = Paginator(selectors.run_list_visible_to(request.user), PAGE_SIZE).get_page(

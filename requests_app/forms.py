@@ -1,7 +1,6 @@
 """Forms of the request pages: input shaping only. The services decide and validate again."""
 
 import re
-from decimal import Decimal
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
@@ -9,18 +8,15 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bali_portal import bounds
-from bali_portal.accounts.models import Role, User
 from registry.models import (
     MEA,
     Country,
     CrossCuttingIssue,
-    Division,
-    Organization,
     SupportType,
     ThematicArea,
 )
 
-from .models import Attachment, DeclineReason, Request
+from .models import Attachment, Request
 from .services import DRAFT_FIELDS, DRAFT_RELATIONS, REQUIRED_TO_SUBMIT
 from .uploads import ALLOWED_LABEL
 
@@ -244,228 +240,6 @@ class DraftForm(forms.Form):
                     self.add_error(name, message)
             else:
                 self.add_error(None, message)
-
-
-# --- One form per action of the lifecycle table --------------------------------------------------
-
-
-def _text(label, rows=4, **kwargs):
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
-
-
-class ActionForm(forms.Form):
-    """The fields of one action, named as the action (and the API) names them."""
-
-    intro = ""
-
-    def __init__(self, *args, request_obj: Request, user: User, **kwargs):
-        self.request_obj = request_obj
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def service_data(self) -> dict:
-        """The cleaned values as ``services.perform_action`` takes them: codes, ids, text."""
-        data = {}
-        for name, value in self.cleaned_data.items():
-            if hasattr(value, "pk"):
-                value = value.pk
-            elif hasattr(value, "__iter__") and not isinstance(value, str | bytes | dict):
-                value = [getattr(item, "pk", item) for item in value]
-            data[name] = value
-        return data
-
-
-def _office_staff(request: Request):
-    return User.objects.filter(
-        role=Role.REGIONAL_STAFF, regional_office_id=request.regional_office_id, is_active=True
-    )
-
-
-class SubmitForm(ActionForm):
-    intro = _("Send the request to your regional office. It can no longer be edited afterwards.")
-
-
-class AcknowledgeForm(ActionForm):
-    intro = _("Confirm receipt to the country and name who handles the request.")
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Me")
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _office_staff(self.request_obj)
-
-
-class AssignForm(ActionForm):
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _office_staff(self.request_obj)
-
-
-class RequestInfoForm(ActionForm):
-    intro = _("The clock stops while the country prepares its answer.")
-    message = _text(_("Your question to the country"))
-
-
-class ProvideInfoForm(ActionForm):
-    message = _text(_("Your answer"), rows=6)
-
-
-class RouteForm(ActionForm):
-    lead_division = forms.ModelChoiceField(
-        label=_("Lead division"), queryset=Division.objects.active()
-    )
-    supporting_divisions = forms.ModelMultipleChoiceField(
-        label=_("Supporting divisions"),
-        queryset=Division.objects.active(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-
-class DeclineForm(ActionForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
-    explanation = _text(_("Explanation for the country"))
-
-
-class ReferForm(ActionForm):
-    organization = forms.ModelChoiceField(
-        label=_("Organization referred to"), queryset=Organization.objects.all()
-    )
-    contact_email = forms.EmailField(
-        label=_("E-mail of the organization's contact"),
-        help_text=_("The contact is sent a link to accept or decline, and to report the outcome."),
-    )
-    explanation = _text(_("Why this organization is better placed"), required=False)
-
-
-class MergeForm(ActionForm):
-    intro = _("Merge a duplicate into another open request of the same country.")
-    into = forms.CharField(
-        label=_("Reference of the request to merge into"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "KEN-2026-0007", "autocomplete": "off"}),
-    )
-
-    def clean_into(self):
-        return self.cleaned_data["into"].strip().upper()
-
-
-class ReturnForm(ActionForm):
-    reason = _text(_("Why the division returns the request"))
-
-
-class AcceptForm(ActionForm):
-    response_plan = _text(_("Response plan"), rows=6)
-    activities = forms.CharField(
-        label=_("Registry activities answering the request"),
-        required=False,
-        help_text=_("Their numbers in the registry, separated by commas (optional)."),
-    )
-
-    def clean_activities(self):
-        numbers = [part.strip() for part in self.cleaned_data["activities"].split(",")]
-        numbers = [part for part in numbers if part]
-        if any(not part.isdigit() for part in numbers):
-            raise forms.ValidationError(_("Enter activity numbers separated by commas."))
-        return [int(part) for part in numbers]
-
-
-class ProgressForm(ActionForm):
-    text = _text(_("Progress update"))
-
-
-class CompleteForm(ActionForm):
-    intro = _("Report the results: the annual report counts them.")
-    people_trained_female = forms.IntegerField(label=_("Women trained"), min_value=0)
-    people_trained_male = forms.IntegerField(label=_("Men trained"), min_value=0)
-    people_trained_other = forms.IntegerField(
-        label=_("Others trained"), min_value=0, required=False
-    )
-    institutions_supported = forms.IntegerField(
-        label=_("Institutions supported"), min_value=0, required=False
-    )
-    outputs = _text(_("Outputs: laws, plans, tools, reports"))
-    cost_usd = forms.DecimalField(
-        label=_("Cost (USD)"), min_value=Decimal(0), max_digits=14, decimal_places=2
-    )
-    lessons = _text(_("Lessons learned"))
-
-
-class CloseForm(ActionForm):
-    intro = _("Close the completed request.")
-
-
-class WithdrawForm(ActionForm):
-    intro = _("Withdraw the request if the country no longer needs the support.")
-    reason = _text(_("Reason for withdrawing"), rows=3)
-
-
-class EvaluateForm(ActionForm):
-    intro = _(
-        "How did the support help? Your assessment improves future support; it is invited, "
-        "never required."
-    )
-    rating = forms.TypedChoiceField(
-        label=_("Rating of the results (1 = poor, 5 = excellent)"),
-        choices=[(n, str(n)) for n in range(1, 6)],
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    capacity_retained = forms.TypedChoiceField(
-        label=_("Was the capacity built kept?"),
-        choices=[("", _("Not sure yet")), ("true", _("Yes")), ("false", _("No"))],
-        coerce=lambda value: value == "true",
-        empty_value=None,
-        required=False,
-    )
-    comments = _text(_("Comments"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        evaluation = getattr(self.request_obj, "evaluation", None)
-        if evaluation is not None and not self.is_bound:
-            self.initial = {
-                "rating": evaluation.rating,
-                "comments": evaluation.comments,
-                "capacity_retained": {True: "true", False: "false"}.get(
-                    evaluation.capacity_retained, ""
-                ),
-            }
-
-
-class CommentForm(ActionForm):
-    text = _text(_("Message"), rows=3)
-
-
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "submit": SubmitForm,
-    "acknowledge": AcknowledgeForm,
-    "assign": AssignForm,
-    "request_info": RequestInfoForm,
-    "provide_info": ProvideInfoForm,
-    "route": RouteForm,
-    "decline": DeclineForm,
-    "refer": ReferForm,
-    "merge": MergeForm,
-    "return": ReturnForm,
-    "accept": AcceptForm,
-    "progress": ProgressForm,
-    "complete": CompleteForm,
-    "close": CloseForm,
-    "withdraw": WithdrawForm,
-    "evaluate": EvaluateForm,
-    "comment": CommentForm,
-}
-
-
-def action_form(name: str, request_obj: Request, user: User, data=None) -> ActionForm:
-    # Field ids carry the action's name: several forms share a page.
-    return ACTION_FORMS[name](
-        data, request_obj=request_obj, user=user, auto_id=f"id_{name}_%s", prefix=None
-    )
 
 
 # --- Attachments ----------------------------------------------------------------------------------

@@ -52,7 +52,13 @@ BOUNDED_FIELDS = {
     "people_trained_other": bounds.PEOPLE,
     "institutions_supported": bounds.INSTITUTIONS,
     "cost_usd": bounds.USD,
+    "laws_drafted": bounds.OUTPUTS,
+    "policies_adopted": bounds.OUTPUTS,
+    "tools_developed": bounds.OUTPUTS,
+    "institutions_strengthened": bounds.OUTPUTS,
 }
+# The outputs counted by kind at completion (plan §24(b)), in the report's order.
+OUTPUT_KINDS = ("laws_drafted", "policies_adopted", "tools_developed", "institutions_strengthened")
 
 
 def searched_text():
@@ -273,6 +279,31 @@ class Request(models.Model):
         validators=bounds.USD.validators(),
     )
     lessons = models.TextField(_("lessons learned"), blank=True)
+    # Measurable results by kind (plan §24(b)) and what went well or not (§31(h)), recorded at
+    # completion; null on requests completed before they were asked.
+    laws_drafted = models.PositiveIntegerField(
+        _("laws and regulations drafted"),
+        null=True,
+        blank=True,
+        validators=bounds.OUTPUTS.validators(),
+    )
+    policies_adopted = models.PositiveIntegerField(
+        _("policies and plans adopted"),
+        null=True,
+        blank=True,
+        validators=bounds.OUTPUTS.validators(),
+    )
+    tools_developed = models.PositiveIntegerField(
+        _("tools developed"), null=True, blank=True, validators=bounds.OUTPUTS.validators()
+    )
+    institutions_strengthened = models.PositiveIntegerField(
+        _("institutions strengthened"),
+        null=True,
+        blank=True,
+        validators=bounds.OUTPUTS.validators(),
+    )
+    successes = models.TextField(_("successes"), blank=True)
+    shortcomings = models.TextField(_("shortcomings"), blank=True)
 
     # --- Clocks, kept by the services from the events, indexed for the queues ---------------
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -380,6 +411,12 @@ class Request(models.Model):
     def asked_by(self):
         """The country or the forum that asks (each prints as its name)."""
         return self.forum if self.requester == Requester.FORUM else self.country
+
+    @property
+    def evaluation(self):
+        """The latest assessment (every one is kept in ``evaluations``), or None."""
+        kept = list(self.evaluations.all())  # prefetched on pages (selectors.with_page_details)
+        return max(kept, key=lambda item: (item.evaluated_at, item.pk)) if kept else None
 
     @property
     def people_trained_total(self) -> int:
@@ -519,27 +556,82 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Evaluation(models.Model):
-    """The focal point's assessment of the help received (plan §24(a), §25)."""
+class EvaluationKind(models.TextChoices):
+    ON_COMPLETION = "on_completion", _("On completion")
+    FOLLOW_UP = "follow_up", _("Follow-up")
 
-    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="evaluation")
+
+# How long after completion a follow-up assessment is invited (plan §3(a)(v), §25).
+FOLLOW_UP_MONTHS = (6, 12)
+
+
+class Evaluation(models.Model):
+    """One assessment of the help received by the recipient (plan §24(a), §25).
+
+    Every assessment is kept: one on completion, and follow-ups 6 and 12 months after it (the
+    country's focal points are invited by ``reporting.tasks.invite_follow_ups``), never
+    overwritten, so that the report compares what was kept and used as time passes.
+    """
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="evaluations")
+    kind = models.CharField(
+        _("kind of assessment"),
+        max_length=20,
+        choices=EvaluationKind.choices,
+        default=EvaluationKind.ON_COMPLETION,
+    )
+    # For a follow-up: the window it answers (6 or 12 months after completion).
+    months_after = models.PositiveSmallIntegerField(
+        _("months after completion"), null=True, blank=True
+    )
     rating = models.PositiveSmallIntegerField(
         _("rating of the results"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     capacity_retained = models.BooleanField(_("capacity retained"), null=True, blank=True)
+    capacity_used = models.BooleanField(_("capacity used"), null=True, blank=True)
+    # §25: the recipient rates UNEP's programme and the staff it trained.
+    programme_rating = models.PositiveSmallIntegerField(
+        _("rating of UNEP's programme"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    staff_rating = models.PositiveSmallIntegerField(
+        _("rating of the staff trained"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     comments = models.TextField(_("comments"), blank=True)
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     evaluated_at = models.DateTimeField()
 
     class Meta:
+        ordering = ["evaluated_at", "pk"]
+        indexes = [models.Index(fields=["evaluated_at"], name="evaluation_evaluated_at")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__gte=1, rating__lte=5), name="evaluation_rating_1_to_5"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(programme_rating__isnull=True)
+                | Q(programme_rating__gte=1, programme_rating__lte=5),
+                name="evaluation_programme_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(staff_rating__isnull=True)
+                | Q(staff_rating__gte=1, staff_rating__lte=5),
+                name="evaluation_staff_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="on_completion", months_after__isnull=True)
+                | Q(kind="follow_up", months_after__in=FOLLOW_UP_MONTHS),
+                name="evaluation_kind_and_window",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.request} {self.rating}/5"
+        return f"{self.request} {self.kind} {self.rating}/5"
 
 
 class ServiceLevel(models.Model):

@@ -4,7 +4,10 @@ from django.db import connection
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from bali_portal.accounts.models import Role
+from bali_portal.internals import as_prefetched
 from designations.selectors import holds_current_designation
+from exchange.models import RegionalCentre
+from registry.models import name_columns
 
 from .models import Attachment, Evaluation, Request, RequestEvent
 from .sla import overdue_q
@@ -60,8 +63,6 @@ def _requests_of_focal_point(requests: QuerySet[Request], user) -> QuerySet[Requ
 
 def countries_served_by(organization_id) -> QuerySet:
     """The codes of the countries a regional centre serves (a subquery)."""
-    from exchange.models import RegionalCentre
-
     return RegionalCentre.countries.through.objects.filter(
         regionalcentre_id=organization_id
     ).values("country_id")
@@ -121,6 +122,9 @@ def attach_reference_lists(requests: list[Request], names=REFERENCE_LISTS) -> li
     if not by_id:
         return requests
     marks = ", ".join(["%s"] * len(by_id))
+    # Every language's name, so that a row reads in the reader's language.
+    columns = name_columns()
+    selected_names = ", ".join(f'r."{column}"' for column in columns)
     parts, params = [], []
     for index, name in enumerate(names):
         relation = Request._meta.get_field(name)
@@ -128,7 +132,7 @@ def attach_reference_lists(requests: list[Request], names=REFERENCE_LISTS) -> li
         owner = relation.m2m_column_name()
         # Table and column names come from the models; the ids are bound.
         parts.append(
-            f'SELECT {index}, t."{owner}", r."code", r."name", r."name_zh", r."sort_order" '  # noqa: S608
+            f'SELECT {index}, t."{owner}", r."code", {selected_names}, r."sort_order" '  # noqa: S608
             f'FROM "{relation.m2m_db_table()}" t JOIN "{target.db_table}" r '
             f'ON r."code" = t."{relation.m2m_reverse_name()}" WHERE t."{owner}" IN ({marks})'
         )
@@ -137,8 +141,10 @@ def attach_reference_lists(requests: list[Request], names=REFERENCE_LISTS) -> li
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     models = [Request._meta.get_field(name).related_model for name in names]
-    for index, request_id, code, name, name_zh, sort_order in rows:
-        item = models[index](code=code, name=name, name_zh=name_zh, sort_order=sort_order)
+    for index, request_id, code, *names_read, sort_order in rows:
+        item = models[index](
+            code=code, sort_order=sort_order, **dict(zip(columns, names_read, strict=True))
+        )
         getattr(by_id[request_id], f"listed_{names[index]}").append(item)
     for request in requests:
         for model, name in zip(models, names, strict=True):
@@ -188,7 +194,7 @@ def with_page_details(requests: QuerySet[Request]) -> QuerySet[Request]:
         .prefetch_related(
             "referred_to",
             "merged_into",
-            Prefetch("evaluation", queryset=Evaluation.objects.select_related("evaluated_by")),
+            Prefetch("evaluations", queryset=Evaluation.objects.select_related("evaluated_by")),
             Prefetch("events", queryset=RequestEvent.objects.select_related(*EVENT_RELATED)),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
         )
@@ -204,18 +210,10 @@ def as_just_filed(request: Request, *, events: list[RequestEvent]) -> Request:
     keys, which Django does not look up). Answering a filing then needs no read of the rows
     just written: eleven queries fewer per submission.
     """
-    _as_prefetched(request, "events", events)
-    _as_prefetched(request, "attachments", [])
-    Request.evaluation.related.set_cached_value(request, None)
+    as_prefetched(request, "events", events)
+    as_prefetched(request, "attachments", [])
+    as_prefetched(request, "evaluations", [])
     return request
-
-
-def _as_prefetched(instance, name: str, items: list) -> None:
-    # As Django's prefetch_related stores a related list: the manager's queryset, evaluated.
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = list(items)
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 # --- staff (issue 4): the queues ----------------------------------------------------------------

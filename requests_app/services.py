@@ -10,7 +10,7 @@ filed and submitted in one call (``file_request``) takes the same checks and eff
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bali_portal import bounds
+from bali_portal import errors as domain
 from bali_portal.accounts.models import Role, User
 from bali_portal.db import insert_new, prepared_cursor
 from bali_portal.storage import storage_failed
@@ -34,12 +35,16 @@ from designations.selectors import (
 from exchange.services import request_routed, send_referral
 from registry import eligibility
 from registry.models import Country, Division, Forum, Organization
+from registry.selectors import activities_visible_to
 
 from . import notifications, selectors, sla, uploads
+from .actions import action_form, input_errors
 from .models import (
+    OUTPUT_KINDS,
     Attachment,
     DeclineReason,
     Evaluation,
+    EvaluationKind,
     ForumReferenceCounter,
     Notification,
     ReferenceCounter,
@@ -65,43 +70,28 @@ logger = logging.getLogger(__name__)
 # --- Domain errors, turned into clear messages by pages and into HTTP statuses by the API ---
 
 
-class RequestError(Exception):
-    status = 400
-
-    def __init__(self, message, errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.errors = errors or {}
+class RequestError(domain.DomainError):
+    """A request's use case refused."""
 
 
-class RequestNotFound(RequestError):
+class RequestNotFound(RequestError, domain.NotFound):
     """Outside the actor's scope, or no such request: never a hint which."""
 
-    status = 404
 
-
-class ActionNotPermitted(RequestError):
+class ActionNotPermitted(RequestError, domain.NotPermitted):
     """The actor sees the request but may not take this action on it."""
 
-    status = 403
 
-
-class TransitionNotAllowed(RequestError):
+class TransitionNotAllowed(RequestError, domain.Conflict):
     """The lifecycle table forbids the action from the request's current state."""
 
-    status = 409
 
-
-class InvalidInput(RequestError):
+class InvalidInput(RequestError, domain.InvalidInput):
     """Missing or invalid fields; ``errors`` names each one."""
 
-    status = 400
 
-
-class StorageUnavailable(RequestError):
+class StorageUnavailable(RequestError, domain.Unavailable):
     """The file store (the object store, or the disk) could not take a document: try again."""
-
-    status = 503
 
 
 # --- Drafts ------------------------------------------------------------------------------------
@@ -569,8 +559,11 @@ def _effect_merge(request, actor, data, now, levels):
     reference = _text(data, "into", errors)
     target = None
     if reference:
+        # Locked as the merged request is: its state is read and its history written here,
+        # and a colleague withdrawing or merging it meanwhile waits for this transaction.
         target = (
             requests_visible_to(actor)
+            .select_for_update()
             .filter(
                 reference=reference.upper(),
                 country_id=request.country_id,
@@ -627,8 +620,6 @@ def _effect_accept(request, actor, data, now, levels):
 
 def _registry_activities(data: dict, actor: User, errors: dict) -> list:
     """The registry activities a division links to its response: ids of activities it can see."""
-    from registry.selectors import activities_visible_to
-
     wanted = _codes(data.get("activities"))
     ids = {int(value) for value in wanted if str(value).isdigit()}
     found = list(activities_visible_to(actor).filter(pk__in=ids)) if ids else []
@@ -656,6 +647,13 @@ def _effect_complete(request, actor, data, now, levels):
     outputs = _text(data, "outputs", errors)
     cost = _amount(data, "cost_usd", errors)
     lessons = _text(data, "lessons", errors)
+    # Outputs by kind and what went well or not (issue 18): optional, counted by the report.
+    by_kind = {name: _count(data, name, errors, required=False) for name in OUTPUT_KINDS}
+    for name, count in by_kind.items():
+        if count is not None and count > bounds.OUTPUTS.high:
+            errors[name] = bounds.OUTPUTS.message()
+    successes = _text(data, "successes", errors, required=False)
+    shortcomings = _text(data, "shortcomings", errors, required=False)
     _raise_if(errors)
     request.people_trained_female = female
     request.people_trained_male = male
@@ -664,6 +662,10 @@ def _effect_complete(request, actor, data, now, levels):
     request.outputs = outputs
     request.cost_usd = cost
     request.lessons = lessons
+    for name, count in by_kind.items():
+        setattr(request, name, count or 0)
+    request.successes = successes
+    request.shortcomings = shortcomings
     request.completed_at = now
     return Outcome(
         note=outputs,
@@ -671,6 +673,7 @@ def _effect_complete(request, actor, data, now, levels):
             "people_trained_female": female, "people_trained_male": male,
             "people_trained_other": other or 0, "institutions_supported": institutions or 0,
             "cost_usd": str(cost), "lessons": lessons,
+            **{name: count or 0 for name, count in by_kind.items()},
         },
     )  # fmt: skip
 
@@ -687,23 +690,54 @@ def _effect_withdraw(request, actor, data, now, levels):
     return Outcome(note=reason)
 
 
+def _yes_no(data: dict, name: str):
+    value = data.get(name)
+    if isinstance(value, str):
+        value = {"true": True, "yes": True, "1": True, "false": False, "no": False,
+                 "0": False}.get(value.strip().lower())  # fmt: skip
+    return value if value in (True, False) else None
+
+
+def _rating(data: dict, name: str, errors: dict, required: bool) -> int | None:
+    rating = _count(data, name, errors, required=required)
+    if rating is not None and not 1 <= rating <= 5:
+        errors[name] = _("Rate from 1 to 5.")
+    return rating
+
+
+def _follow_up_window(request, now) -> int:
+    """The window a follow-up answers: 12 months once nine have passed since completion."""
+    completed = request.completed_at or now
+    return 12 if now >= completed + timedelta(days=274) else 6
+
+
 def _effect_evaluate(request, actor, data, now, levels):
     errors = {}
-    rating = _count(data, "rating", errors)
-    if rating is not None and not 1 <= rating <= 5:
-        errors["rating"] = _("Rate from 1 to 5.")
+    rating = _rating(data, "rating", errors, required=True)
     comments = _text(data, "comments", errors)
-    retained = data.get("capacity_retained")
-    if isinstance(retained, str):
-        retained = {"true": True, "yes": True, "1": True, "false": False, "no": False,
-                    "0": False}.get(retained.strip().lower())  # fmt: skip
+    kind = data.get("kind") or EvaluationKind.ON_COMPLETION
+    if kind not in EvaluationKind.values:
+        errors["kind"] = _("Choose one of: %(kinds)s.") % {
+            "kinds": ", ".join(EvaluationKind.values)
+        }
+    programme_rating = _rating(data, "programme_rating", errors, required=False)
+    staff_rating = _rating(data, "staff_rating", errors, required=False)
+    retained = _yes_no(data, "capacity_retained")
+    used = _yes_no(data, "capacity_used")
     _raise_if(errors)
-    Evaluation.objects.update_or_create(
-        request=request,
-        defaults={"rating": rating, "comments": comments, "capacity_retained": retained,
-                  "evaluated_by": actor, "evaluated_at": now},
+    # Every assessment is kept (issue 18): a new one never overwrites an earlier one.
+    Evaluation.objects.create(
+        request=request, kind=kind, rating=rating, comments=comments,
+        months_after=_follow_up_window(request, now) if kind == EvaluationKind.FOLLOW_UP else None,
+        capacity_retained=retained, capacity_used=used, programme_rating=programme_rating,
+        staff_rating=staff_rating, evaluated_by=actor, evaluated_at=now,
     )  # fmt: skip
-    return Outcome(note=comments, payload={"rating": rating, "capacity_retained": retained})
+    return Outcome(
+        note=comments,
+        payload={"rating": rating, "kind": kind, "capacity_retained": retained,
+                 "capacity_used": used, "programme_rating": programme_rating,
+                 "staff_rating": staff_rating},
+    )  # fmt: skip
 
 
 def _effect_comment(request, actor, data, now, levels):
@@ -841,6 +875,7 @@ def _apply_action(locked: Request, actor: User, spec: Action, data: dict,
             if spec.name != "submit" or locked.state == State.DRAFT
             else _("This request has already been submitted.")
         )
+    data = _valid_input(locked, actor, spec, data)
     levels = ServiceLevel.current()
     from_state = locked.state
     outcome = EFFECTS[spec.name](locked, actor, data, now, levels)
@@ -853,6 +888,19 @@ def _apply_action(locked: Request, actor: User, spec: Action, data: dict,
         to_state=locked.state, note=outcome.note, payload=outcome.payload or {},
         created_at=now,
     )  # fmt: skip
+
+
+def _valid_input(locked: Request, actor: User, spec: Action, data) -> dict:
+    """The action's input checked by its one form (the page's and the API's alike), as the
+    effect takes it; or ``InvalidInput`` naming each field at fault."""
+    form = action_form(spec.name, locked, actor, data)
+    problems = input_errors(form)
+    if problems:
+        raise InvalidInput(
+            _("Some fields are missing or not valid."),
+            {name: " ".join(messages) for name, messages in problems.items()},
+        )
+    return form.service_data()
 
 
 def _record_events(request: Request, actor: User, spec: Action, events: list) -> None:

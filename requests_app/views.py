@@ -12,19 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bali_portal.accounts.models import Role
+from bali_portal.api_errors import domain_status
 from bali_portal.pagination import KeysFirstPaginator
 from designations.access import role_in_force_required
 from exchange.selectors import request_panel
-from registry.matching import matches_for
+from registry.models import Division
+from registry.reference import active_items
 from registry.selectors import forum_priorities_for
+from requests_app.matching import matches_for
 
 from . import selectors, services, sla, uploads
+from .actions import action_form
+from .actions.texts import EVENT_TITLES, MESSAGE_ACTIONS, SUCCESS_MESSAGES
 from .filters import RequestFilterSet
-from .forms import AttachmentForm, DraftForm, action_form
+from .forms import AttachmentForm, DraftForm
 from .models import Attachment, DeclineReason, Request
 from .services import RequestError
 from .workflow import ACTIONS, TERMINAL_STATES, Capacity, State, actions_available
@@ -43,37 +47,6 @@ STAFF_FILTERS = (
     "search", "state", "requester", "country", "regional_office", "division", "thematic_area",
     "support_type", "assignee", "submitted_after", "submitted_before", "min_age_days", "overdue",
 )  # fmt: skip
-
-# How each event reads on the timeline.
-EVENT_TITLES = {
-    "create": gettext_lazy("Draft started"),
-    "submit": gettext_lazy("Submitted to the regional office"),
-    "acknowledge": gettext_lazy("Acknowledged by the regional office"),
-    "assign": gettext_lazy("Assigned"),
-    "request_info": gettext_lazy("Question to the country"),
-    "provide_info": gettext_lazy("Answer from the country"),
-    "route": gettext_lazy("Routed to a division"),
-    "decline": gettext_lazy("Declined"),
-    "refer": gettext_lazy("Referred to another organization"),
-    "merge": gettext_lazy("Merged into another request"),
-    "return": gettext_lazy("Returned to the regional office"),
-    "accept": gettext_lazy("Accepted by the division"),
-    "progress": gettext_lazy("Progress update"),
-    "complete": gettext_lazy("Completed"),
-    "close": gettext_lazy("Closed"),
-    "withdraw": gettext_lazy("Withdrawn by the country"),
-    "evaluate": gettext_lazy("Assessment of the support received"),
-    "comment": gettext_lazy("Message"),
-}
-MESSAGE_ACTIONS = frozenset({"request_info", "provide_info", "comment"})
-
-SUCCESS_MESSAGES = {
-    "submit": gettext_lazy("The request was submitted. Your regional office has been notified."),
-    "provide_info": gettext_lazy("Your answer was sent."),
-    "comment": gettext_lazy("Your message was added."),
-    "evaluate": gettext_lazy("Thank you: your assessment was recorded."),
-    "withdraw": gettext_lazy("The request was withdrawn."),
-}
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -154,6 +127,14 @@ def _clocks(request_obj: Request, now) -> list[dict]:
     return clocks
 
 
+def _division_names(codes: list[str]) -> str:
+    """Divisions by name in the reader's language (the event keeps their codes)."""
+    divisions = active_items(Division)
+    return ", ".join(
+        item.localized_name if (item := divisions.find(code)) else code for code in codes
+    )
+
+
 def _event_details(event) -> list[tuple[str, str]]:
     """The structured part of an event, as label/value pairs a person can read."""
     payload = event.payload or {}
@@ -161,9 +142,10 @@ def _event_details(event) -> list[tuple[str, str]]:
     if payload.get("assignee_name"):
         details.append((_("Assignee"), payload["assignee_name"]))
     if payload.get("lead_division") and event.action == "route":
-        details.append((_("Lead division"), payload["lead_division"]))
+        details.append((_("Lead division"), _division_names([payload["lead_division"]])))
     if payload.get("supporting_divisions"):
-        details.append((_("Supporting divisions"), ", ".join(payload["supporting_divisions"])))
+        supporting = _division_names(payload["supporting_divisions"])
+        details.append((_("Supporting divisions"), supporting))
     if event.action == "decline" and payload.get("reason") in DeclineReason.values:
         details.append((_("Reason"), DeclineReason(payload["reason"]).label))
     if payload.get("organization_name"):
@@ -223,7 +205,7 @@ def _render_detail(
             form = action_form(action.name, request_obj, user)
         is_bound = bool(bound) and bound[0] == action.name
         # The assessment is offered openly until given (it is invited, never required).
-        invited = action.name == "evaluate" and not hasattr(request_obj, "evaluation")
+        invited = action.name == "evaluate" and request_obj.evaluation is None
         opened = is_bound or invited or action.button_style == "primary"
         forms_by_action.append({"action": action, "form": form, "open": opened})
     is_focal_point = Capacity.FOCAL_POINT in capacities
@@ -401,18 +383,15 @@ def request_act(request, reference, action):
     if action not in ACTIONS:
         raise Http404
     request_obj = _visible_or_404(request.user, reference, detailed=True)
-    form = action_form(action, request_obj, request.user, data=request.POST)
-    if not form.is_valid():
-        return _render_detail(request, request_obj, bound=(action, form), status=400)
     try:
+        # The action's form checks the input inside the service, under the request's lock.
         services.perform_action(
-            request=request_obj, actor=request.user, action=action, data=form.service_data()
+            request=request_obj, actor=request.user, action=action, data=request.POST
         )
     except RequestError as error:
-        if error.status == 404:
+        if isinstance(error, services.RequestNotFound):
             raise Http404 from None
-        for name, message in error.errors.items():
-            form.add_error(name if name in form.fields else None, message)
+        form = _form_showing(error, action, request_obj, request.user, request.POST)
         # Shown on the request as it is now (another person may have moved it meanwhile).
         request_obj = _visible_or_404(request.user, reference, detailed=True)
         return _render_detail(
@@ -421,13 +400,24 @@ def request_act(request, reference, action):
             bound=(action, form),
             action_error=error.message,
             missing=error.errors if action == "submit" else None,
-            status=error.status,
+            status=domain_status(error),
         )
-    message = SUCCESS_MESSAGES.get(action) or _("“%(action)s” was recorded.") % {
-        "action": ACTIONS[action].label
-    }
-    messages.success(request, message)
-    return redirect(_detail_url(request_obj, "timeline"))
+    messages.success(request, SUCCESS_MESSAGES[action])
+    # The message shows at the top of the page, where the eye goes after the page loads.
+    return redirect(_detail_url(request_obj))
+
+
+def _form_showing(error: RequestError, action: str, request_obj: Request, user, data):
+    """The action's form as posted, with each field's error (its own checks', and those the
+    service found against the records) beside the field."""
+    form = action_form(action, request_obj, user, data=data)
+    form.is_valid()
+    for name, message in error.errors.items():
+        if name in form.fields and not form.has_error(name):
+            form.add_error(name, message)
+        elif name not in form.fields and action != "submit":
+            form.add_error(None, message)
+    return form
 
 
 @role_in_force_required
@@ -445,13 +435,13 @@ def attachment_upload(request, reference):
             kind=form.cleaned_data["kind"],
         )
     except RequestError as error:
-        if error.status == 404:
+        if isinstance(error, services.RequestNotFound):
             raise Http404 from None
         for name, message in error.errors.items():
             form.add_error(name if name in form.fields else None, message)
         if not error.errors:
             form.add_error(None, error.message)
-        return _render_detail(request, request_obj, upload_form=form, status=error.status)
+        return _render_detail(request, request_obj, upload_form=form, status=domain_status(error))
     messages.success(request, _("The document was added."))
     return redirect(_detail_url(request_obj, "attachments"))
 

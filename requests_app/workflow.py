@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    # The state, not the date label "Submitted" (a context each: they read differently).
+    SUBMITTED = "submitted", pgettext_lazy("request state", "Submitted")
     UNDER_REVIEW = "under_review", _("Under review")
     INFO_REQUESTED = "info_requested", _("Information requested")
     ROUTED = "routed", _("Routed to a division")
@@ -194,7 +196,16 @@ ACTIONS: dict[str, Action] = {
                 "cost_usd",
                 "lessons",
             ),
-            optional=("people_trained_other", "institutions_supported"),
+            optional=(
+                "people_trained_other",
+                "institutions_supported",
+                "laws_drafted",
+                "policies_adopted",
+                "tools_developed",
+                "institutions_strengthened",
+                "successes",
+                "shortcomings",
+            ),
             button_style="primary",
         ),
         Action(
@@ -220,7 +231,13 @@ ACTIONS: dict[str, Action] = {
             UNCHANGED,
             frozenset({C.FOCAL_POINT}),
             required=("rating", "comments"),
-            optional=("capacity_retained",),
+            optional=(
+                "kind",
+                "capacity_retained",
+                "capacity_used",
+                "programme_rating",
+                "staff_rating",
+            ),
         ),
         Action(
             "comment",

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bali_portal.errors import DomainError
 from designations.selectors import acts_as_focal_point
 from designations.services import record_designation
 from registry.models import Country, Division, Forum, Organization, RegionalOffice
@@ -18,7 +19,7 @@ _SCOPE_MODELS = {
 }
 
 
-class PortalUserError(Exception):
+class PortalUserError(DomainError):
     """The user cannot be provisioned as asked; the message says why."""
 
 

@@ -22,9 +22,11 @@ class CodesField(serializers.Field):
 
 
 class OfferSerializer(serializers.ModelSerializer):
-    provider_country = serializers.CharField(source="provider_country_id", read_only=True)
+    provider_country = serializers.CharField(
+        source="provider_country_id", read_only=True, allow_null=True
+    )
     provider_organization = serializers.IntegerField(
-        source="provider_organization_id", read_only=True
+        source="provider_organization_id", read_only=True, allow_null=True
     )
     provider_name = serializers.CharField(source="provider_label", read_only=True)
     thematic_areas = CodesField()

@@ -1,7 +1,7 @@
 """``/api/v1/offers/``, ``experts/``, a request's ``proposals/`` and ``sharing/``, and
 ``assistance-sources/{id}/access-request/``: the same selectors and services as the pages.
 
-An ``ExchangeError`` becomes its HTTP status with ``{"detail": ..., "errors": {...}}``.
+An ``ExchangeError`` becomes an error of the API's one shape (``bali_portal.api_errors``).
 """
 
 from django.shortcuts import get_object_or_404
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from registry import selectors as registry_selectors
 from requests_app.api.serializers import DraftSerializer, RequestDetailSerializer
-from requests_app.api.views import RequestAPIMixin, api_exception_handler
+from requests_app.api.views import RequestAPIMixin
 from requests_app.selectors import requests_visible_to, with_page_details
 
 from .. import selectors, services
@@ -33,17 +33,8 @@ from .serializers import (
 )
 
 
-def exchange_exception_handler(exc, context):
-    if isinstance(exc, ExchangeError):
-        if exc.status == 404:
-            return Response({"detail": exc.message}, status=404)
-        return Response({"detail": exc.message, "errors": exc.errors}, status=exc.status)
-    return api_exception_handler(exc, context)
-
-
 class ExchangeAPIMixin:
-    def get_exception_handler(self):
-        return exchange_exception_handler
+    """The exchange's views (its errors answer in the API's one shape, as every view's)."""
 
 
 class OfferViewSet(

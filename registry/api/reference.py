@@ -10,8 +10,17 @@ from .. import models
 
 class ReferenceItemSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.CharField(
+        source="localized_name",
+        help_text="The name in the language of the request (Accept-Language), English where "
+        "no translation is kept.",
+    )
+    name_en = serializers.CharField(source="name", help_text="The name in English.")
     name_zh = serializers.CharField()
+    name_fr = serializers.CharField()
+    name_es = serializers.CharField()
+    name_ru = serializers.CharField()
+    name_ar = serializers.CharField()
     label = serializers.CharField(help_text="The name in the language of the request.")
 
 

@@ -46,7 +46,7 @@ class ActivityListSerializer(serializers.ModelSerializer):
     countries = ActivityCountrySerializer(source="activity_countries", many=True)
     thematic_areas = CodeListField()
     start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    end_date = serializers.DateField(allow_null=True)
     url = serializers.CharField(source="get_absolute_url")
 
     class Meta:

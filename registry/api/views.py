@@ -15,6 +15,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from designations.access import RoleInForce
+from requests_app.matching import matches_for
 from requests_app.selectors import requests_visible_to
 
 from .. import selectors
@@ -25,7 +26,6 @@ from ..filters import (
     OrganizationFilterSet,
     SolutionFilterSet,
 )
-from ..matching import matches_for
 from ..pagination import counted
 from ..search import is_listed_by_title, listed_results, next_page_token
 from .serializers import (
@@ -112,7 +112,11 @@ class ActivityExportView(APIView):
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=list(FORMATS), required=True),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # Each format's own media type, so that a client knows what it gets.
+        responses={
+            (200, media): OpenApiTypes.ANY if media == "application/json" else OpenApiTypes.BINARY
+            for media in sorted({spec.content_type.split(";")[0] for spec in FORMATS.values()})
+        },
     )
     def get(self, request):
         export_format = request.query_params.get("format", "")
@@ -195,7 +199,7 @@ class RequestMatchesView(APIView):
     def get(self, request, reference: str):
         request_obj = get_object_or_404(
             requests_visible_to(request.user).select_related("country", "forum", "regional_office"),
-            reference=reference,
+            reference=reference.upper(),
         )
         results = matches_for(request_obj, user=request.user)
         return Response(MatchResultsSerializer(results).data)

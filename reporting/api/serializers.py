@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -7,8 +6,15 @@ from ..models import FILE_KINDS, ReportRun
 
 
 class RunInputSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    """``{"year": 2026}`` or ``{"period_start": "2026-01-01", "period_end": "2026-06-30"}``,
+    optional ``regional_office`` (a code) and ``language`` (one of the portal's); checked by
+    ``services.validate_run_input``, which names each bad field."""
+
+    year = serializers.IntegerField(required=False)
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+    regional_office = serializers.CharField(required=False, allow_blank=True)
+    language = serializers.CharField(required=False, allow_blank=True)
 
 
 class HeadlineSerializer(serializers.Serializer):
@@ -28,6 +34,9 @@ class ReportRunSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "year",
+            "period_start",
+            "period_end",
+            "regional_office",
             "language",
             "status",
             "progress",

@@ -51,8 +51,11 @@ class ReportRunListView(ReportAPIMixin, GenericAPIView):
         try:
             run = services.start_report_run(
                 actor=request.user,
-                year=data.validated_data["year"],
+                year=data.validated_data.get("year"),
                 language=data.validated_data.get("language"),
+                period_start=data.validated_data.get("period_start"),
+                period_end=data.validated_data.get("period_end"),
+                regional_office=data.validated_data.get("regional_office"),
             )
         except services.ReportError as error:
             raise ValidationError(error.errors) from None

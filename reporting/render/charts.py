@@ -3,12 +3,20 @@
 Text is drawn as paths with the Noto Sans CJK font (fonts-noto-cjk) so Chinese labels render
 wherever the SVG goes; DejaVu Sans covers what CJK fonts lack. The object-oriented API is used
 (no ``pyplot``), so nothing global is left behind between charts or runs.
+
+Arabic: an SVG renderer's text layout (WeasyPrint's among them) printed the chart's Arabic
+letters unjoined and some words reversed. Matplotlib (3.11 and later) lays text out itself,
+letters joined and lines right to left (libraqm), so in a right-to-left language the labels
+are drawn by matplotlib as glyph outlines, leaving nothing for the SVG's reader to lay out
+again. The report's own headings and tables are text laid out by WeasyPrint, which extracts in
+logical order.
 """
 
 import base64
 import io
 
 import matplotlib
+from django.utils.translation import get_language_bidi
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -26,8 +34,14 @@ STYLE = {
 }
 
 
+# In a right-to-left language: the labels shaped and laid out by matplotlib, drawn as outlines
+# (DejaVu Sans has the Arabic letters).
+RIGHT_TO_LEFT_STYLE = {"svg.fonttype": "path", "font.family": ["DejaVu Sans", "Noto Sans CJK SC"]}
+
+
 def render_svg(chart: Chart) -> str:
-    with matplotlib.rc_context(STYLE):
+    style = {**STYLE, **RIGHT_TO_LEFT_STYLE} if get_language_bidi() else STYLE
+    with matplotlib.rc_context(style):
         height = 2.6 if not chart.horizontal else max(1.6, 0.32 * len(chart.categories) + 0.8)
         figure = Figure(figsize=(6.4, height), layout="constrained")
         axes = figure.subplots()

@@ -36,8 +36,8 @@ def render_csv(document: Document, target: Path) -> None:
             "indicator",
             "section",
             _("Figure"),
-            str(document.year),
-            str(document.year - 1),
+            document.period_label or str(document.year),
+            document.previous_label or str(document.year - 1),
             "unit",
         ]
     # UTF-8 with a byte-order mark: spreadsheet programs then read Chinese names correctly.

@@ -6,7 +6,7 @@ takes no more memory than a small one's.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,19 @@ from openpyxl.styles import Alignment, Font
 
 from bali_portal import spreadsheets
 
-from ..document import DAYS, INT, PCT, RATING, USD, Column, Document, cell_value
+from ..document import (
+    DAYS,
+    DIVISION,
+    INT,
+    MODALITY,
+    OFFICE,
+    PCT,
+    RATING,
+    USD,
+    Column,
+    Document,
+    cell_value,
+)
 
 FORMATS = {INT: "#,##0", USD: "#,##0.00", PCT: "0.0%", DAYS: "0.0", RATING: "0.00"}
 BOLD = Font(bold=True)
@@ -32,6 +44,42 @@ class Annex:
     title: str
     columns: list[Column]
     rows: Iterable[tuple]
+
+
+def _namers() -> dict[str, Callable[[str], str]]:
+    """For each kind of code an annex holds, what names it in the active language."""
+    from registry.models import Division, Modality, RegionalOffice
+    from registry.reference import active_items
+
+    def of_list(model):
+        items = active_items(model)
+        return lambda code: item.localized_name if (item := items.find(code)) else code
+
+    modalities = {value: str(label) for value, label in Modality.choices}
+    return {
+        OFFICE: of_list(RegionalOffice),
+        DIVISION: of_list(Division),
+        MODALITY: lambda code: modalities.get(code, code),
+    }
+
+
+def _annex_header(columns: list[Column]) -> list[str]:
+    header = []
+    for column in columns:
+        header.append(column.label)
+        if column.kind in (OFFICE, DIVISION, MODALITY):
+            header.append(_("%(column)s (names)") % {"column": column.label})
+    return header
+
+
+def _annex_cells(row: tuple, columns: list[Column], namers: dict) -> list:
+    """The row's values (codes kept), with the names beside each code."""
+    cells = []
+    for value, column in zip(row, columns, strict=True):
+        cells.append((cell_value(value, column.kind), column.kind))
+        if column.kind in namers:
+            cells.append((namers[column.kind](value) if value else None, None))
+    return cells
 
 
 def sheet_title(text: str, used: set[str]) -> str:
@@ -97,8 +145,8 @@ def render_xlsx(document: Document, target: Path, annexes: Iterable[Annex] = ())
         columns = [
             Column(_("Indicator")),
             Column(_("Figure")),
-            Column(str(document.year)),
-            Column(str(document.year - 1)),
+            Column(document.period_label or str(document.year)),
+            Column(document.previous_label or str(document.year - 1)),
         ]
         summary.append([_cell(summary, column.label, font=BOLD) for column in columns])
         for item in document.headlines:
@@ -135,12 +183,13 @@ def render_xlsx(document: Document, target: Path, annexes: Iterable[Annex] = ())
         for annex in annexes:
             sheet = workbook.create_sheet(sheet_title(annex.title, used))
             sheet.append([_cell(sheet, annex.title, font=TITLE)])
-            sheet.append([_cell(sheet, column.label, font=BOLD) for column in annex.columns])
+            sheet.append([_cell(sheet, label, font=BOLD) for label in _annex_header(annex.columns)])
+            namers = _namers()
             for row in annex.rows:
                 sheet.append(
                     [
-                        spreadsheets.xlsx_value(sheet, cell_value(value, column.kind))
-                        for value, column in zip(row, annex.columns, strict=True)
+                        spreadsheets.xlsx_value(sheet, value)
+                        for value, _kind in _annex_cells(row, annex.columns, namers)
                     ]
                 )
     workbook.save(target)

@@ -1,5 +1,6 @@
 """Shapes of requests in the API (``docs/design.md``, "API"): codes in, codes out."""
 
+from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,17 @@ from registry import freshness, reference
 from registry.models import MEA, Country, CrossCuttingIssue, SupportType, ThematicArea
 
 from .. import selectors, services, sla
-from ..models import Attachment, Request, Requester, RequestEvent, Scope, SouthSouthInterest
+from ..actions import ACTION_FORMS
+from ..actions.forms import ActivitiesField, CodeChoiceField, ColleagueField
+from ..models import (
+    Attachment,
+    DeclineReason,
+    Request,
+    Requester,
+    RequestEvent,
+    Scope,
+    SouthSouthInterest,
+)
 from ..workflow import actions_available
 
 # --- Writing a draft -----------------------------------------------------------------------------
@@ -217,9 +228,11 @@ class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     country = serializers.CharField(source="country_id", read_only=True, allow_null=True)
     forum = serializers.CharField(source="forum_id", read_only=True, allow_null=True)
     regional_office = serializers.CharField(source="regional_office_id", read_only=True)
-    lead_division = serializers.CharField(source="lead_division_id", read_only=True)
+    lead_division = serializers.CharField(
+        source="lead_division_id", read_only=True, allow_null=True
+    )
     supporting_divisions = ReferenceCodesField()
-    assignee = serializers.IntegerField(source="assignee_id", read_only=True)
+    assignee = serializers.IntegerField(source="assignee_id", read_only=True, allow_null=True)
     assignee_name = serializers.SerializerMethodField()
     state_label = ChoiceLabelField(Request._meta.get_field("state").choices, source="state")
     thematic_areas = ReferenceCodesField()
@@ -297,10 +310,25 @@ class RequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class EvaluationSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    months_after = serializers.IntegerField(allow_null=True)
     rating = serializers.IntegerField()
     capacity_retained = serializers.BooleanField(allow_null=True)
+    capacity_used = serializers.BooleanField(allow_null=True)
+    programme_rating = serializers.IntegerField(allow_null=True)
+    staff_rating = serializers.IntegerField(allow_null=True)
     comments = serializers.CharField()
     evaluated_at = serializers.DateTimeField()
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice the record may not have made yet: null then, never "" outside the enum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
 
 
 class RequestDetailSerializer(RequestSerializer):
@@ -308,9 +336,13 @@ class RequestDetailSerializer(RequestSerializer):
 
     events = EventSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    referred_to = serializers.StringRelatedField()
-    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    referred_to = serializers.StringRelatedField(allow_null=True)
+    merged_into = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
+    decline_reason = BlankAsNullChoiceField(choices=DeclineReason.choices)
     evaluation = serializers.SerializerMethodField()
+    evaluations = EvaluationSerializer(many=True, read_only=True)
     missing_fields = serializers.SerializerMethodField()
     referral = serializers.SerializerMethodField()
 
@@ -320,6 +352,8 @@ class RequestDetailSerializer(RequestSerializer):
             "decline_reason", "referred_to", "merged_into", "response_plan",
             "people_trained_female", "people_trained_male", "people_trained_other",
             "institutions_supported", "outputs", "cost_usd", "lessons", "evaluation",
+            "laws_drafted", "policies_adopted", "tools_developed", "institutions_strengthened",
+            "successes", "shortcomings", "evaluations",
             "draft_input", "missing_fields", "events", "attachments", "referral",
         ]  # fmt: skip
         read_only_fields = fields
@@ -343,32 +377,51 @@ class RequestDetailSerializer(RequestSerializer):
         return services.missing_for_submission(request_obj)
 
 
-class ActionInputSerializer(serializers.Serializer):
-    """Documentation only: the fields each action takes are those of ``docs/design.md``;
-    ``services.perform_action`` validates them and names each bad one in a 400."""
+def _documented(field) -> serializers.Field:
+    """How the API documents an action form's field: its type and bounds, as the form checks
+    them (the form is the one validator; this only describes it)."""
+    common = {"required": False, "help_text": str(field.help_text or field.label or "")}
+    if isinstance(field, ActivitiesField):
+        return serializers.ListField(child=serializers.CharField(max_length=300), **common)
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return serializers.ListField(child=serializers.CharField(max_length=20), **common)
+    if isinstance(field, ColleagueField):
+        return serializers.CharField(**common)  # an account's number or e-mail address
+    if isinstance(field, forms.ModelChoiceField):
+        if getattr(field, "to_field_name", None) is None and not isinstance(field, CodeChoiceField):
+            return serializers.IntegerField(min_value=1, **common)
+        return serializers.CharField(max_length=20, **common)
+    if isinstance(field, forms.DecimalField):
+        return serializers.DecimalField(
+            max_digits=field.max_digits, decimal_places=field.decimal_places,
+            min_value=field.min_value, max_value=field.max_value, **common,
+        )  # fmt: skip
+    if isinstance(field, forms.IntegerField):
+        return serializers.IntegerField(
+            min_value=field.min_value, max_value=field.max_value, **common
+        )
+    if isinstance(field, forms.TypedChoiceField) and field.empty_value is None:
+        return serializers.BooleanField(allow_null=True, **common)
+    if isinstance(field, forms.TypedChoiceField):
+        return serializers.ChoiceField(choices=[value for value, _ in field.choices], **common)
+    if isinstance(field, forms.ChoiceField):
+        return serializers.ChoiceField(choices=field.choices, **common)
+    if isinstance(field, forms.EmailField):
+        return serializers.EmailField(**common)
+    return serializers.CharField(max_length=field.max_length, **common)
 
-    message = serializers.CharField(required=False)
-    text = serializers.CharField(required=False)
-    reason = serializers.CharField(required=False)
-    explanation = serializers.CharField(required=False)
-    assignee = serializers.CharField(required=False)
-    lead_division = serializers.CharField(required=False)
-    supporting_divisions = serializers.ListField(child=serializers.CharField(), required=False)
-    organization = serializers.IntegerField(required=False)
-    contact_email = serializers.EmailField(required=False)
-    into = serializers.CharField(required=False)
-    response_plan = serializers.CharField(required=False)
-    activities = serializers.ListField(child=serializers.IntegerField(), required=False)
-    people_trained_female = serializers.IntegerField(required=False)
-    people_trained_male = serializers.IntegerField(required=False)
-    people_trained_other = serializers.IntegerField(required=False)
-    institutions_supported = serializers.IntegerField(required=False)
-    outputs = serializers.CharField(required=False)
-    cost_usd = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
-    lessons = serializers.CharField(required=False)
-    rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    comments = serializers.CharField(required=False)
-    capacity_retained = serializers.BooleanField(required=False, allow_null=True)
+
+# Documentation only, built from the actions' forms: each action takes the fields of its form
+# (``docs/design.md``), and a field at fault is named in a 400.
+ActionInputSerializer = type(
+    "ActionInputSerializer",
+    (serializers.Serializer,),
+    {
+        name: _documented(field)
+        for form in ACTION_FORMS.values()
+        for name, field in form.base_fields.items()
+    },
+)
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

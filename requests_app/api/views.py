@@ -1,8 +1,8 @@
 """``/api/v1/requests/``: the same requests, scope and lifecycle as the pages.
 
 Every queryset starts from ``selectors.requests_visible_to`` (anything else is a 404); every
-write goes through ``services``; a ``RequestError`` becomes its HTTP status with
-``{"detail": ..., "errors": {field: message}}``.
+write goes through ``services``; a ``RequestError`` becomes an error of the API's one shape
+(``bali_portal.api_errors``).
 """
 
 from django.http import Http404
@@ -16,19 +16,18 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView, exception_handler
+from rest_framework.views import APIView
 
-from bali_portal import bounds
 from bali_portal.pagination import KeysFirstPagination
+from bali_portal.parsers import BoundedJSONParser
 from designations.access import RoleInForce
 
 from .. import selectors, services
 from ..filters import RequestFilterSet
 from ..models import Attachment, Request
-from ..services import RequestError
 from ..views import serve_attachment
 from ..workflow import ACTIONS
 from .serializers import (
@@ -40,47 +39,14 @@ from .serializers import (
     RequestSerializer,
 )
 
-INVALID = gettext_lazy("Some fields are missing or not valid.")
 BAD_ORDERING = gettext_lazy("Choose one of: %(choices)s.")
 SUBMIT_WITH_ACTION = gettext_lazy("Submit a saved draft with POST to its submit/ action.")
 ORDER_NEWEST, ORDER_URGENCY = "newest", "urgency"
 ORDERINGS = (ORDER_NEWEST, ORDER_URGENCY)
 
 
-def _flatten(messages) -> str:
-    if isinstance(messages, dict):
-        return " ".join(f"{key}: {_flatten(value)}" for key, value in messages.items())
-    if isinstance(messages, list | tuple):
-        return " ".join(_flatten(message) for message in messages)
-    return str(messages)
-
-
-def api_exception_handler(exc, context):
-    """Domain errors and validation errors as ``{"detail", "errors"}``, with their status."""
-    if isinstance(exc, RequestError):
-        if exc.status == 404:
-            return Response({"detail": exc.message}, status=404)
-        return Response({"detail": exc.message, "errors": exc.errors}, status=exc.status)
-    if isinstance(exc, ValidationError):
-        detail = exc.detail
-        if isinstance(detail, dict):
-            errors = {name: _flatten(messages) for name, messages in detail.items()}
-        else:
-            errors = {"non_field_errors": _flatten(detail)}
-        return Response({"detail": str(INVALID), "errors": errors}, status=400)
-    refused = bounds.refused_field(exc)
-    if refused is not None:
-        # The database refused a value out of its bounds: the transaction is rolled back.
-        field, message = refused
-        return Response({"detail": str(INVALID), "errors": {field: message}}, status=400)
-    return exception_handler(exc, context)
-
-
 class RequestAPIMixin:
     permission_classes = [IsAuthenticated, RoleInForce]
-
-    def get_exception_handler(self):
-        return api_exception_handler
 
     def visible_request(self, reference: str, *, detailed: bool = False) -> Request:
         requests = selectors.requests_visible_to(self.request.user)
@@ -201,7 +167,7 @@ def _plain(data) -> dict:
 class RequestActionView(RequestAPIMixin, APIView):
     """``POST requests/{reference}/{action}/`` for every action of the lifecycle table."""
 
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         operation_id="requests_action",

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from exchange import services
 from exchange.models import Offer
-from registry.matching import matches_for
 from registry.models import Country, SupportType, ThematicArea
+from requests_app.matching import matches_for
 from tests import factories
 from tests.requests_app import focal
 

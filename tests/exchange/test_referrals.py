@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from exchange import links, mail, services
 from exchange.models import Event, Mail, Referral
+from registry.models import Organization
 from requests_app.workflow import State
 from tests import factories
 from tests.requests_app import focal
@@ -213,3 +214,36 @@ def test_the_referral_shows_on_the_request_page_for_the_country_and_the_office(
         assert 'id="referral-status"' in html and "Sent, awaiting an answer" in html
     client.force_login(cast.outsider_focal_point)
     assert client.get(f"/requests/{request_obj.reference}/").status_code == 404
+
+
+def test_the_office_names_the_organization_on_the_page_which_lists_none_of_them(
+    cast, partner, client_for
+):
+    """The registry holds tens of thousands of organizations: the page takes a name or an
+    acronym as typed, and never carries the whole list (it weighed 386 KB at the large scale)."""
+    request_obj = reviewed(cast)
+    centres = [
+        Organization.objects.create(name=f"Regional Seas Centre {n}", kind="regional_centre")
+        for n in range(3)
+    ]
+    office = client_for(cast.office)
+    page = office.get(f"/requests/{request_obj.reference}/").content.decode()
+    assert 'name="organization"' in page
+    assert not any(escape(org.name) in page for org in [partner, *centres])
+
+    def act(organization):
+        return office.post(
+            f"/requests/{request_obj.reference}/act/refer/",
+            {"organization": organization, "contact_email": CONTACT},
+        )
+
+    unknown = act("Regional Seas")
+    assert unknown.status_code == 400
+    text = unknown.content.decode()
+    assert "No organization in the registry is called" in text
+    assert escape("Regional Seas Centre 0") in text  # suggested, to be typed in full
+    assert escape("Regional Seas") in text  # what was typed is kept in the box
+    assert not Referral.objects.exists()
+
+    assert act("undp").status_code == 302  # the acronym, whatever its case
+    assert Referral.objects.get(request=request_obj).organization == partner

@@ -120,3 +120,19 @@ def test_fields_come_bound_as_drf_binds_them():
         assert field.parent is serializer and field.root is serializer
     assert serializer.fields["overdue"].method_name == "get_overdue"
     assert serializer.fields["country"].source_attrs == ["country_id"]
+
+
+def test_a_validator_appended_on_one_instance_does_not_apply_to_later_ones():
+    """The shared-validator bug: clones that shared the class copy's ``_validators`` list (and
+    ``error_messages`` dict) carried one instance's validator into every later instance."""
+
+    def refuse(value):
+        raise serializers.ValidationError("refused by the first instance only")
+
+    first = DraftSerializer(data={"title": "Water"})
+    first.fields["title"].validators.append(refuse)
+    first.fields["title"].error_messages["blank"] = "changed by the first instance"
+    assert not first.is_valid()
+    later = DraftSerializer(data={"title": "Water"})
+    assert later.is_valid(), later.errors
+    assert later.fields["title"].error_messages["blank"] != "changed by the first instance"

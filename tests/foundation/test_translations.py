@@ -66,7 +66,15 @@ def test_the_chinese_catalog_has_no_untranslated_or_fuzzy_entry():
 def test_the_chinese_catalog_covers_every_string_of_the_source(tmp_path):
     # Extract the strings afresh from a copy of the source and compare with the catalog.
     ignore = shutil.ignore_patterns(
-        ".venv", ".git", "media", "staticfiles", "*.sqlite3", "__pycache__", "bench", "tests"
+        ".venv",
+        ".venv-*",
+        ".git",
+        "media",
+        "staticfiles",
+        "*.sqlite3",
+        "__pycache__",
+        "bench",
+        "tests",
     )
     copy = tmp_path / "src"
     shutil.copytree(ROOT, copy, ignore=ignore)

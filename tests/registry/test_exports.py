@@ -14,6 +14,8 @@ from django.db import connection
 from lxml import etree
 from openpyxl import load_workbook
 
+from registry import export_labels
+from registry.models import ActivityStatus
 from registry.records import COLUMNS
 from tests.factories import coordinator
 
@@ -93,8 +95,15 @@ def test_every_format_has_exactly_the_rows_of_the_filtered_list(registry_demo, c
     response, body = export(client, "xlsx", FILTERS)
     sheet = load_workbook(io.BytesIO(body), read_only=True)["activities"]
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == COLUMNS
+    # Headings for people, names beside the codes (the CSV keeps the keys the import reads).
+    assert list(values[0]) == export_labels.xlsx_header()
+    assert values[0][:4] == ("Identifier", "Title", "Title in Chinese", "Status")
     assert {row[0] for row in values[1:]} == expected and len(values) - 1 == len(expected)
+    by_identifier = {row[0]: dict(zip(values[0], row, strict=True)) for row in values[1:]}
+    cbc = by_identifier["UNEP-CBC"]
+    assert cbc["Countries"] == "CUB; DOM; HTI"
+    assert cbc["Countries (names)"] == "Cuba; Dominican Republic; Haiti"
+    assert cbc["Status (names)"] == str(ActivityStatus(cbc["Status"]).label)
 
     response, body = export(client, "iati", FILTERS)
     assert response.streaming
@@ -216,7 +225,7 @@ def test_an_unknown_format_or_filter_is_refused_not_widened(client):
     assert client.get("/api/v1/activities/export/", {"format": "doc"}).status_code == 400
     response = client.get("/api/v1/activities/export/", {"format": "csv", "country": "XXX"})
     assert response.status_code == 400
-    assert "country" in response.json()
+    assert "country" in response.json()["errors"]
 
 
 def _merged_and_loaded_rows(queryset):
@@ -410,3 +419,23 @@ def test_a_csv_line_is_what_the_csv_module_writes(cells):
             "".join(shuffled.choices(alphabet, k=shuffled.randrange(4))) for _cell in cells
         )
         assert _csv_line(mixed, writer) == written(mixed), mixed
+
+
+def test_the_spreadsheet_reads_in_the_readers_language(registry_demo, client):
+    from registry.models import Country
+    from tests.foundation.walk import catalog
+
+    response = client.get(
+        "/api/v1/activities/export/",
+        {"format": "xlsx", "identifier": "UNEP-CBC"},
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True)["activities"]
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert header[0] == catalog("ar")["Identifier"] != "Identifier"
+    cells = dict(zip(header, row, strict=True))
+    countries = catalog("ar")["Countries"]
+    assert cells[countries] == "CUB; DOM; HTI"
+    names = [Country.objects.get(code=code).name_ar for code in ("CUB", "DOM", "HTI")]
+    assert all(names)
+    assert cells[catalog("ar")["%(column)s (names)"] % {"column": countries}] == "; ".join(names)

@@ -93,7 +93,7 @@ def test_matches_read_only_the_candidates_that_can_be_best(many, monkeypatch):
     request.thematic_areas.set(["T01", "T04"])
     request.support_types.set(["training"])
     request = Request.objects.select_related("country", "regional_office").get(pk=request.pk)
-    need = matching._read_need(request)
+    need = matching.read_need(request)
     for size in (1, 3, 5, 12):
         monkeypatch.setattr(matching, "CANDIDATES_PER_RESULT", 1)
         bounded = [(item.id, item.score) for item in matching._shortlist(need, size)]

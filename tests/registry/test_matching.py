@@ -5,8 +5,8 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from registry.matching import matches_for
 from registry.models import SupportType, ThematicArea
+from requests_app.matching import matches_for
 from tests.factories import (
     coordinator,
     division_staff,
@@ -217,7 +217,7 @@ def test_requests_filed_years_apart_are_not_flagged_as_duplicates(registry_demo)
 
     from django.utils import timezone
 
-    from registry.matching import DUPLICATE_WINDOW
+    from requests_app.matching import DUPLICATE_WINDOW
     from requests_app.models import Request
 
     request = nepal_request()

@@ -123,7 +123,8 @@ def test_the_figures_take_the_same_number_of_queries_for_a_small_and_a_large_yea
     as_of = datetime.now(UTC)
     add_year(6, offset=1)
     small = count_queries(lambda: aggregation.compute_snapshot(2025, as_of))
-    assert small <= 65  # pinned: a new query per section is a conscious change (9: five)
+    # pinned: a new query per section is a conscious change (9: five; 11-15 of issue 18: 19)
+    assert small <= 84
     add_year(60, offset=2)
     with django_assert_max_num_queries(small):
         snapshot = aggregation.compute_snapshot(2025, as_of)

@@ -207,3 +207,48 @@ def test_the_lists_of_runs_leave_the_figures_in_the_database(client_for, api_for
         ReportRun.objects.create(year=year, snapshot=figures)
     assert list_queries("/reports/", client_for(council)) == one["page"]
     assert list_queries("/api/v1/reports/", api_for(council)) == one["api"]
+
+
+def test_a_period_of_one_office_is_started_from_the_page_and_the_api(client_for, api_for):
+    """Issue 18: any period, optionally one regional office, in any of the portal's languages;
+    a bad field is named and nothing is recorded."""
+    from datetime import date
+
+    coordinator = factories.coordinator()
+    client = client_for(coordinator)
+    page = client.get("/reports/").content.decode()
+    assert 'name="period_start"' in page and 'name="regional_office"' in page
+    answer = client.post(
+        "/reports/",
+        {
+            "year": "",
+            "period_start": "2025-01-01",
+            "period_end": "2025-06-30",
+            "regional_office": "ROA",
+            "language": "ar",
+        },
+    )
+    run = ReportRun.objects.get()
+    assert answer.status_code == 302
+    assert (run.first_day, run.last_day, run.regional_office_id, run.language) == (
+        date(2025, 1, 1),
+        date(2025, 6, 30),
+        "ROA",
+        "ar",
+    )
+    assert run.period_label == "2025-01-01–2025-06-30"
+    api = api_for(coordinator)
+    body = api.post(
+        "/api/v1/reports/",
+        {"period_start": "2025-07-01", "period_end": "2025-12-31", "regional_office": "ROAP"},
+        format="json",
+    )
+    assert body.status_code == 202
+    assert (body.json()["period_start"], body.json()["regional_office"]) == ("2025-07-01", "ROAP")
+    refused = api.post(
+        "/api/v1/reports/",
+        {"period_start": "2025-07-01", "period_end": "2025-03-31"},
+        format="json",
+    )
+    assert refused.status_code == 400 and "period_end" in str(refused.json())
+    assert ReportRun.objects.count() == 2

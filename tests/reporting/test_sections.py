@@ -708,7 +708,8 @@ def test_section_8_lessons(facts, report):
     assert "An older project, outside the year." not in flat
     assert report.csv["lessons_recorded"][str(YEAR)] == str(len(requests) + len(activities))
     annex = xlsx_sheet_rows(report.xlsx_path, "Annex A. Requests completed")
-    assert {row[11] for row in annex[2:]} == {r.lessons for r in requests}
+    lessons = annex[1].index("Lessons learned")
+    assert {row[lessons] for row in annex[2:]} == {r.lessons for r in requests}
 
 
 # --- 10. Referrals to partners ----------------------------------------------------------------
@@ -798,6 +799,16 @@ def test_the_xlsx_annex_has_a_sheet_per_section_and_lists_the_records(facts, rep
     ]
     activities = xlsx_sheet_rows(report.xlsx_path, "Annex B. Activities completed")
     assert {row[0] for row in activities[2:]} == {"KEN-MERCURY", "ASIA-CLIMATE"}
+    # Codes keep their column; their names sit beside them (issue 17).
+    header = completed[1]
+    office = header.index("Regional office")
+    assert header[office + 1] == "Regional office (names)"
+    assert {row[office + 1] for row in completed[2:] if row[office] == "ROA"} == {
+        "Regional Office for Africa"
+    }
+    modality = activities[1].index("Modality")
+    assert activities[1][modality + 1] == "Modality (names)"
+    assert all("_" not in (row[modality + 1] or "") for row in activities[2:])
 
 
 def test_the_chinese_report(year_of_records, facts):

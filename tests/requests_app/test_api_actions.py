@@ -32,7 +32,7 @@ def test_submitting_an_incomplete_draft_is_400_naming_each_missing_field(cast, a
         "desired_start",
         "duration_months",
     } <= set(body["errors"])
-    assert body["errors"]["thematic_areas"] == "Choose at least one thematic area."
+    assert body["errors"]["thematic_areas"] == ["Choose at least one thematic area."]
     request_obj.refresh_from_db()
     assert request_obj.state == State.DRAFT
 
@@ -209,3 +209,44 @@ def test_withdraw_needs_a_reason(cast, api_for):
     assert (response.status_code, list(response.json()["errors"])) == (400, ["reason"])
     response = api.post(action_url(request_obj, "withdraw"), {"reason": "Funded."}, format="json")
     assert response.json()["state"] == "withdrawn"
+
+
+def test_completion_counts_outputs_by_kind_and_every_assessment_is_kept(cast, api_for):
+    """Issue 18: outputs by kind, successes and shortcomings at completion; assessments on
+    completion and at follow-up, none overwritten."""
+    request_obj = focal.advance(focal.submitted(cast), cast, "acknowledge", "route", "accept")
+    lead, owner = api_for(cast.lead), api_for(cast.owner)
+    url = action_url(request_obj, "complete")
+    results = {
+        "people_trained_female": 3,
+        "people_trained_male": 2,
+        "outputs": "Manual.",
+        "cost_usd": 1000,
+        "lessons": "Start early.",
+        "laws_drafted": 2,
+        "policies_adopted": 1,
+        "tools_developed": 4,
+        "institutions_strengthened": 3,
+        "successes": "The regulation was adopted.",
+        "shortcomings": "One workshop was cancelled.",
+    }
+    response = lead.post(url, {**results, "tools_developed": 10_001}, format="json")
+    assert response.status_code == 400 and "tools_developed" in response.json()["errors"]
+    request_obj.refresh_from_db()
+    assert request_obj.state == State.IN_PROGRESS  # nothing recorded
+    body = lead.post(url, results, format="json").json()
+    assert (body["state"], body["laws_drafted"], body["tools_developed"]) == ("completed", 2, 4)
+    assert body["successes"] == "The regulation was adopted."
+    evaluate = action_url(request_obj, "evaluate")
+    first = {"rating": 4, "comments": "Useful.", "programme_rating": 5, "staff_rating": 4}
+    assert owner.post(evaluate, first, format="json").status_code == 200
+    later = {"kind": "follow_up", "rating": 3, "comments": "Still used.", "capacity_used": True}
+    body = owner.post(evaluate, later, format="json").json()
+    assert [(item["kind"], item["rating"]) for item in body["evaluations"]] == [
+        ("on_completion", 4),
+        ("follow_up", 3),
+    ]
+    assert body["evaluations"][0]["programme_rating"] == 5
+    assert body["evaluations"][1]["months_after"] == 6
+    bad = owner.post(evaluate, {**later, "kind": "someday"}, format="json")
+    assert bad.status_code == 400 and "kind" in bad.json()["errors"]

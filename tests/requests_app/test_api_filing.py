@@ -128,7 +128,7 @@ def test_codes_are_matched_ignoring_case_and_unknown_ones_are_named(cast):
     stored = Request.objects.count()
     refused = api.post(LIST, {**COMPLETE, "thematic_areas": ["T09", "T02", "NOPE"]}, format="json")
     assert refused.status_code == 400
-    assert refused.json()["errors"]["thematic_areas"] == "Object with code=T02 does not exist."
+    assert refused.json()["errors"]["thematic_areas"] == ["Object with code=T02 does not exist."]
     assert Request.objects.count() == stored
 
 

@@ -105,7 +105,7 @@ def test_a_draft_is_not_submitted_through_patch(cast, api_for):
     reference = api.post(LIST, NEW_DRAFT, format="json").json()["reference"]
     response = api.patch(f"{LIST}{reference}/", {"submit": True}, format="json")
     assert response.status_code == 400
-    assert "submit/" in response.json()["errors"]["submit"]
+    assert "submit/" in " ".join(response.json()["errors"]["submit"])
     assert Request.objects.get(reference=reference).state == State.DRAFT
 
 

@@ -129,6 +129,6 @@ def test_the_upload_of_a_zip_bomb_is_a_400_with_a_clear_message(tmp_path, api_fo
         format="multipart",
     )
     assert response.status_code == 400
-    message = response.json()["errors"]["file"]
+    message = " ".join(response.json()["errors"]["file"])
     assert "expands far beyond any document" in message and "200" in message
     assert not Attachment.objects.exists()

@@ -213,7 +213,7 @@ def test_api_refuses_bad_content_and_oversize_with_400_naming_the_file(cast, api
     settings.ATTACHMENT_MAX_BYTES = 10
     response = api_upload(api, request_obj, "x.pdf", focal.PDF_BYTES)
     assert response.status_code == 400
-    assert "larger" in response.json()["errors"]["file"]
+    assert "larger" in " ".join(response.json()["errors"]["file"])
     response = api.post(f"/api/v1/requests/{request_obj.reference}/attachments/", {})
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"file"}

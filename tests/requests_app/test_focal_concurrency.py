@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from bali_portal.api_errors import domain_status
 from requests_app import services
 from requests_app.models import Request, RequestEvent
 from requests_app.workflow import State
@@ -143,7 +144,7 @@ def test_concurrent_service_calls_one_wins_the_other_gets_409():
             services.perform_action(request=request_obj, actor=cast.owner, action="submit")
             return "submitted"
         except services.TransitionNotAllowed as error:
-            return error.status
+            return domain_status(error)
 
     assert sorted(_run_together([submit, submit]), key=str) == [409, "submitted"]
     assert submit_events(request_obj) == 1

@@ -37,6 +37,9 @@ def test_a_question_from_the_office_reaches_every_focal_point_of_the_country(
     assert recipients == sorted([cast.owner.email, cast.colleague.email])
     mail = mailoutbox[0]
     assert request_obj.reference in mail.subject
+    # The subject says what happened in words, not the button's label ("Ask the focal point").
+    assert "Question to the country" in mail.subject
+    assert "Ask the focal point" not in mail.subject and "request_info" not in mail.subject
     assert "Which counties would the training cover?" in mail.body
     assert f"/requests/{request_obj.reference}/" in mail.body
     assert cast.outsider_focal_point.email not in recipients

@@ -53,7 +53,7 @@ def test_the_api_orders_by_urgency_as_the_queue_does(api_for):
 def test_an_unknown_ordering_is_named_in_a_400(api_for):
     response = api_for(regional_staff("ROA")).get("/api/v1/requests/?ordering=oldest")
     assert response.status_code == 400
-    assert "newest, urgency" in response.json()["errors"]["ordering"]
+    assert "newest, urgency" in " ".join(response.json()["errors"]["ordering"])
 
 
 def test_a_division_lists_each_request_once_whether_lead_or_supporting(api_for):

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bali_portal.api_errors import domain_status
 from requests_app import selectors, services
 from requests_app.models import Request, ServiceLevel
 from requests_app.workflow import State
@@ -308,7 +309,7 @@ def test_bulk_action_service_runs_each_request_in_its_own_transaction(cast, offi
         action="acknowledge",
     )
     assert [result.ok for result in results] == [False, True]
-    assert results[0].error.status == 409
+    assert domain_status(results[0].error) == 409
     assert results[1].event.action == "acknowledge"
     assert Request.objects.get(pk=office["fresh"].pk).state == State.UNDER_REVIEW
 

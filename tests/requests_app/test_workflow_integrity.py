@@ -8,8 +8,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from rest_framework.test import APIClient
 
+from bali_portal.api_errors import domain_status
 from requests_app import services
-from requests_app.models import ImmutableEventError, Request, RequestEvent
+from requests_app.models import ImmutableEventError, Request, RequestEvent, ServiceLevel
 from requests_app.workflow import State
 from tests import factories
 from tests.requests_app import lifecycle
@@ -76,7 +77,7 @@ def test_the_second_officer_waits_for_the_first_and_gets_a_conflict():
     assert results["first"] == "acknowledged"
     error, waited = results["second"]
     assert isinstance(error, services.TransitionNotAllowed), error
-    assert error.status == 409
+    assert domain_status(error) == 409
     assert "under review" in error.message
     assert waited >= 0.4, "the second waited for the first's row lock"
     request.refresh_from_db()
@@ -198,3 +199,35 @@ def test_the_database_refuses_raw_sql_on_events(event, sql):
     ):
         cursor.execute(sql, [event.pk])
     assert RequestEvent.objects.filter(pk=event.pk, note="").exists()
+
+
+def test_the_admin_reads_requests_and_changes_none(event, client):
+    """A request moves only through its services: the admin can neither add, change nor
+    delete one (no change of country, lead division, assignee or results without an event)."""
+    admin = factories.coordinator(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    request_obj = event.request
+    base = "/admin/requests_app/request/"
+    assert client.get(f"{base}{request_obj.pk}/change/").status_code == 200
+    response = client.post(f"{base}{request_obj.pk}/change/", {"title": "Changed in the admin"})
+    assert response.status_code == 403
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}{request_obj.pk}/delete/", {"post": "yes"}).status_code == 403
+    request_obj.refresh_from_db()
+    assert request_obj.title != "Changed in the admin"
+
+
+@pytest.mark.django_db
+def test_the_admin_sets_service_levels_through_the_service(client):
+    staff = factories.regional_staff(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    levels = ServiceLevel.objects.first() or ServiceLevel.objects.create()
+    url = f"/admin/requests_app/servicelevel/{levels.pk}/change/"
+    values = {"acknowledge_days": 9, "decision_days": 9, "acceptance_days": 9}
+    # A superuser who is not the coordinator is refused by the service's own check.
+    assert client.post(url, values).status_code == 403
+    coordinator = factories.coordinator(is_staff=True, is_superuser=True)
+    client.force_login(coordinator)
+    assert client.post(url, {**values, "decision_days": 400}).status_code == 200  # refused
+    assert client.post(url, values).status_code == 302
+    assert ServiceLevel.current().decision_days == 9

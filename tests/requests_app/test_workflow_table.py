@@ -10,6 +10,7 @@ test code.
 import pytest
 from django.db import transaction
 
+from bali_portal.api_errors import domain_status
 from requests_app import services
 from requests_app.models import Request, RequestEvent
 from requests_app.workflow import ACTIONS, State, actions_available, resulting_state
@@ -103,7 +104,7 @@ def test_through_the_services(world, action, state, capacity, expected):
     else:
         with pytest.raises(services.RequestError) as caught:
             services.perform_action(request=request, actor=actor, action=action, data=data)
-        assert caught.value.status == expected, caught.value.message
+        assert domain_status(caught.value) == expected, caught.value.message
         _assert_unchanged(request, state, before)
 
 

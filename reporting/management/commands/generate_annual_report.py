@@ -1,4 +1,5 @@
-"""``generate_annual_report --year YYYY``: produce the annual report of a year, here and now."""
+"""``generate_annual_report --year YYYY`` (or ``--period-start D --period-end D``, optionally
+``--regional-office CODE``): produce the report of a year or a period, here and now."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,7 +15,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="the calendar year reported on")
+        parser.add_argument("--year", type=int, help="the calendar year reported on")
+        parser.add_argument("--period-start", help="or the first day of the period (YYYY-MM-DD)")
+        parser.add_argument("--period-end", help="and its last day (YYYY-MM-DD)")
+        parser.add_argument("--regional-office", help="one regional office's report (its code)")
         parser.add_argument(
             "--language", default=None, help="the report's language (default: the portal's)"
         )
@@ -26,7 +30,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, language, queue, **options):
         try:
-            run = services.create_command_run(year=year, language=language)
+            run = services.create_command_run(
+                year=year,
+                language=language,
+                period_start=options["period_start"],
+                period_end=options["period_end"],
+                regional_office=options["regional_office"],
+            )
         except services.ReportError as error:
             raise CommandError(
                 "; ".join(f"{name}: {message}" for name, message in error.errors.items())
@@ -37,14 +47,16 @@ class Command(BaseCommand):
                     f"The task queue could not be reached: report run {run.pk} stays queued "
                     "and is queued again when its lease expires."
                 )
-            self.stdout.write(f"Report run {run.pk} for {run.year} is queued.")
+            self.stdout.write(f"Report run {run.pk} for {run.period_label} is queued.")
             return
         try:
             run = services.produce_report(run.pk)
         except Exception as error:
             services.record_failure(run.pk, error, final=True)
             raise CommandError(f"Report run {run.pk} failed: {error}") from error
-        self.stdout.write(self.style.SUCCESS(f"Report run {run.pk} for {run.year} is done."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Report run {run.pk} for {run.period_label} is done.")
+        )
         for kind in ("pdf", "xlsx", "csv"):
             # The name in the media storage (MEDIA_ROOT, or the bucket with MEDIA_STORAGE=s3).
             self.stdout.write(f"  {kind}: {run.file_for(kind).name}")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0002_report_run_lease'),
+        ('reporting', '0003_periods_allocations_follow_ups'),
     ]
 
     operations = [

@@ -1,0 +1,64 @@
+"""Each use of a framework's private internals (``bali_portal.internals``) against the public
+way of getting the same, on the installed Django and DRF: an upgrade that changes one of them
+fails here."""
+
+import copy
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
+
+from bali_portal import internals
+from requests_app.api.serializers import DraftSerializer, EventSerializer
+from requests_app.models import Request
+from tests.requests_app import focal
+
+
+@pytest.fixture
+def cast():
+    return focal.people()
+
+
+@pytest.mark.django_db
+def test_as_prefetched_reads_as_prefetch_related_does(cast):
+    request_obj = focal.submitted(cast)
+    public = Request.objects.prefetch_related("events").get(pk=request_obj.pk)
+    ours = Request.objects.get(pk=request_obj.pk)
+    internals.as_prefetched(ours, "events", list(public.events.all()))
+    with CaptureQueriesContext(connection) as queries:
+        assert list(ours.events.all()) == list(public.events.all())
+        assert ours.events.count() == public.events.count()
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_sql_with_params_is_what_django_runs(cast):
+    focal.submitted(cast)
+    queryset = Request.objects.filter(state="submitted").values_list("reference", flat=True)
+    sql, params = internals.sql_with_params(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [row[0] for row in cursor.fetchall()]
+    assert rows == list(queryset)
+
+
+def test_bound_fields_are_what_drf_binds():
+    ours = DraftSerializer()
+    public = serializers.Serializer.fields.func(DraftSerializer())  # DRF's own property
+    assert list(ours.fields) == list(public)
+    for name, field in ours.fields.items():
+        assert field.parent is ours and field.field_name == name
+        assert field.source == public[name].source
+        assert field.label == public[name].label
+
+
+@pytest.mark.parametrize("serializer_class", [DraftSerializer, EventSerializer])
+def test_a_shallow_field_copy_equals_drfs_deep_copy_and_shares_no_container(serializer_class):
+    for field in serializer_class().get_fields().values():
+        ours, public = internals.shallow_field_copy(field), copy.deepcopy(field)
+        assert repr(ours) == repr(public)
+        for name, value in field.__dict__.items():
+            if type(value) in (list, dict, set):
+                assert ours.__dict__[name] == value
+                assert ours.__dict__[name] is not value, name
