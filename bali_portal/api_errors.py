@@ -60,9 +60,7 @@ def status_of(error: errors.DomainError) -> tuple[int, str]:
     for kind, http_status, code in STATUS_OF_KIND:
         if isinstance(error, kind):
             return http_status, code
-    # Apps whose errors still carry their status (designations, the exchange).
-    http_status = getattr(error, "status", status.HTTP_400_BAD_REQUEST)
-    return http_status, CODE_OF_STATUS.get(http_status, INVALID)
+    return status.HTTP_400_BAD_REQUEST, INVALID  # a refusal of no narrower kind: the input
 
 
 def domain_status(error: Exception) -> int:
@@ -72,7 +70,7 @@ def domain_status(error: Exception) -> int:
 
 def api_exception_handler(exc, context):
     """The one exception handler of the API."""
-    if isinstance(exc, errors.DomainError) or _carries_status(exc):
+    if isinstance(exc, errors.DomainError):
         http_status, code = status_of(exc)
         return Response(
             error_body(exc.message, code, field_messages(exc.errors)), status=http_status
@@ -99,10 +97,6 @@ def api_exception_handler(exc, context):
     code = getattr(detail, "code", None) or _default_code(exc, response.status_code)
     response.data = error_body(detail or exc, code)
     return response
-
-
-def _carries_status(exc) -> bool:
-    return hasattr(exc, "message") and hasattr(exc, "errors") and hasattr(exc, "status")
 
 
 def _default_code(exc, http_status: int) -> str:

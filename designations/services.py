@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from bali_portal import errors
 from bali_portal.accounts.models import Role, User
 from registry.eligibility import not_served
 from registry.models import Country
@@ -28,31 +29,24 @@ from .models import Designation, DesignationEvent, Status
 from .tokens import set_password_tokens
 
 
-class DesignationError(Exception):
-    status = 400
-
-    def __init__(self, message, errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.errors = errors or {}
+class DesignationError(errors.DomainError):
+    """A use case of the designations refused."""
 
 
-class DesignationNotFound(DesignationError):
+class DesignationNotFound(DesignationError, errors.NotFound):
     """Outside the actor's scope, or no such designation: never a hint which."""
 
-    status = 404
+
+class NotPermitted(DesignationError, errors.NotPermitted):
+    pass
 
 
-class NotPermitted(DesignationError):
-    status = 403
+class WrongStatus(DesignationError, errors.Conflict):
+    pass
 
 
-class WrongStatus(DesignationError):
-    status = 409
-
-
-class InvalidDesignation(DesignationError):
-    status = 400
+class InvalidDesignation(DesignationError, errors.InvalidInput):
+    pass
 
 
 # What those who decide may do to a designation in each status (pages and API read this).

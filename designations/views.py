@@ -10,7 +10,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bali_portal import errors
 from bali_portal.accounts.models import Role
+from bali_portal.api_errors import domain_status
 from requests_app import uploads
 
 from . import selectors, services
@@ -125,7 +127,7 @@ def designation_act(request, pk: int, action: str):
     try:
         service(designation=designation, actor=request.user, **kwargs)
     except services.DesignationError as error:
-        if error.status == 404:
+        if isinstance(error, errors.NotFound):
             raise Http404 from None
         designation = _visible_or_404(request.user, pk)
         return _render_detail(
@@ -133,7 +135,7 @@ def designation_act(request, pk: int, action: str):
             designation,
             bound=(action, form) if form else None,
             error=error.message,
-            status=error.status,
+            status=domain_status(error),
         )
     messages.success(request, done)
     return redirect("designations:detail", pk=pk)

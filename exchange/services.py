@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bali_portal import errors
 from bali_portal.accounts.models import Role, User
 from registry.models import AssistanceSource, SupportType
 from requests_app.matching import matches_for
@@ -49,25 +50,32 @@ from .models import (
 from .selectors import FUNDING_ACCESS
 
 
-class ExchangeError(Exception):
-    """A use case refused; ``errors`` names the fields, ``status`` is the HTTP answer."""
+class ExchangeError(errors.DomainError):
+    """A use case of the exchange refused: invalid input unless a kind below says otherwise."""
 
-    status = 400
 
-    def __init__(self, message, errors: dict | None = None, status: int | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.errors = errors or {}
-        if status is not None:
-            self.status = status
+class ExchangeInvalid(ExchangeError, errors.InvalidInput):
+    pass
+
+
+class ExchangeNotFound(ExchangeError, errors.NotFound):
+    pass
+
+
+class ExchangeNotPermitted(ExchangeError, errors.NotPermitted):
+    pass
+
+
+class ExchangeConflict(ExchangeError, errors.Conflict):
+    """The referral, proposal or source is no longer in a state that allows it."""
 
 
 def _not_found():
-    return ExchangeError(_("Not found."), status=404)
+    return ExchangeNotFound(_("Not found."))
 
 
 def _forbidden(message):
-    return ExchangeError(message, status=403)
+    return ExchangeNotPermitted(message)
 
 
 def _record(kind: str, *, actor=None, now=None, **links) -> Event:
@@ -197,10 +205,9 @@ def answer_referral(*, referral_id: int, accept: bool, note: str = "", now=None)
     now = now or timezone.now()
     referral = _locked_referral(referral_id)
     if referral.status != ReferralStatus.SENT:
-        raise ExchangeError(
+        raise ExchangeConflict(
             _("This referral has already been answered: %(status)s.")
             % {"status": referral.get_status_display().lower()},
-            status=409,
         )
     referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
     referral.answer_note = (note or "").strip()
@@ -229,11 +236,11 @@ def report_referral_outcome(*, referral_id: int, outcome: str, note: str, now=No
     if not (note or "").strip():
         errors["note"] = _("Say briefly what was done.")
     if errors:
-        raise ExchangeError(_("Some fields are missing or not valid."), errors)
+        raise ExchangeInvalid(_("Some fields are missing or not valid."), errors)
     referral = _locked_referral(referral_id)
     if referral.status != ReferralStatus.ACCEPTED:
-        raise ExchangeError(
-            _("An outcome can be reported only for a referral the partner accepted."), status=409
+        raise ExchangeConflict(
+            _("An outcome can be reported only for a referral the partner accepted.")
         )
     referral.status = ReferralStatus.COMPLETED
     referral.outcome = outcome
@@ -336,7 +343,7 @@ def _provider_of(actor, values: dict) -> dict:
         return {"provider_country_id": None, "provider_organization_id": actor.organization_id}
     country, organization = values.get("provider_country"), values.get("provider_organization")
     if bool(country) == bool(organization):
-        raise ExchangeError(
+        raise ExchangeInvalid(
             _("Name the country or the organization that offers it (one of the two)."),
             {"provider_country": _("Choose a country or an organization.")},
         )
@@ -388,7 +395,7 @@ def save_offer(*, actor, values: dict, offer: Offer | None = None) -> Offer:
     except ValidationError as error:
         errors = {**error.message_dict, **errors}
     if errors:
-        raise ExchangeError(_("Some fields are missing or not valid."), errors)
+        raise ExchangeInvalid(_("Some fields are missing or not valid."), errors)
     offer.save()
     for name in OFFER_LISTS:
         if name in values and values[name] is not None:
@@ -536,7 +543,7 @@ def save_expert(*, actor, values: dict, expert: Expert | None = None) -> Expert:
     except ValidationError as error:
         errors = {**error.message_dict, **errors}
     if errors:
-        raise ExchangeError(_("Some fields are missing or not valid."), errors)
+        raise ExchangeInvalid(_("Some fields are missing or not valid."), errors)
     expert.save()
     for name in EXPERT_LISTS:
         if values.get(name) is not None:
@@ -566,7 +573,7 @@ def propose_help(*, request, actor, summary: str, experts=()) -> Proposal:
     if any(expert.pk not in roster for expert in experts):
         errors["experts"] = _("Propose experts of your own roster.")
     if errors:
-        raise ExchangeError(_("Some fields are missing or not valid."), errors)
+        raise ExchangeInvalid(_("Some fields are missing or not valid."), errors)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -574,8 +581,8 @@ def propose_help(*, request, actor, summary: str, experts=()) -> Proposal:
                 request=locked, centre=centre, summary=summary.strip(), author=actor, created_at=now
             )
     except IntegrityError:
-        raise ExchangeError(
-            _("Your centre already has a proposal waiting on this request."), status=409
+        raise ExchangeConflict(
+            _("Your centre already has a proposal waiting on this request.")
         ) from None
     proposal.experts.set(experts)
     _record(EventKind.PROPOSAL_MADE, actor=actor, now=now, request=locked, proposal=proposal)
@@ -598,7 +605,7 @@ def decide_proposal(*, proposal: Proposal, actor, accept: bool, note: str = "") 
     if not selectors.can_decide_proposals(actor, locked.request):
         raise _forbidden(_("Only the request's regional office decides on proposals."))
     if locked.status != ProposalStatus.PROPOSED or locked.request.state not in OPEN_STATES:
-        raise ExchangeError(_("This proposal can no longer be decided."), status=409)
+        raise ExchangeConflict(_("This proposal can no longer be decided."))
     now = timezone.now()
     locked.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
     locked.decided_by = actor
@@ -640,7 +647,7 @@ def ask_for_funding_access(*, actor, source: AssistanceSource, values: dict) -> 
     if actor.role != Role.FOCAL_POINT:
         raise _forbidden(_("Only a country focal point can ask for help to reach a source."))
     if not source.is_active:
-        raise ExchangeError(_("This source of assistance is closed."), status=409)
+        raise ExchangeConflict(_("This source of assistance is closed."))
     values = dict(values)
     types = list(values.get("support_types") or [])
     if FUNDING_ACCESS not in {getattr(item, "pk", item) for item in types}:

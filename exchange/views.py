@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bali_portal import errors
 from bali_portal.accounts.models import Role
+from bali_portal.api_errors import domain_status
 from registry import selectors as registry_selectors
 from registry.models import AssistanceSource
 from requests_app.selectors import requests_visible_to, with_page_details
@@ -59,9 +61,9 @@ def _show_errors(form, error: ExchangeError) -> None:
 
 
 def _refuse(error: ExchangeError):
-    if error.status == 404:
+    if isinstance(error, errors.NotFound):
         raise Http404
-    if error.status == 403:
+    if isinstance(error, errors.NotPermitted):
         raise PermissionDenied(error.message)
 
 
@@ -363,7 +365,7 @@ def referral_answer(request, token):
                 _save_partner_answer(referral, form)
             except ExchangeError as failure:
                 _show_errors(form, failure)
-                error, status = failure.message, failure.status
+                error, status = failure.message, domain_status(failure)
             else:
                 messages.success(request, _("Thank you: your answer was sent to the country."))
                 return redirect(request.path)

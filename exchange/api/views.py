@@ -21,7 +21,7 @@ from requests_app.selectors import requests_visible_to, with_page_details
 
 from .. import selectors, services
 from ..filters import ExpertFilterSet, OfferFilterSet
-from ..services import ExchangeError
+from ..services import ExchangeInvalid
 from .serializers import (
     DecisionInputSerializer,
     ExpertSerializer,
@@ -107,7 +107,7 @@ class RequestProposalsView(ExchangeAPIMixin, RequestAPIMixin, APIView):
         wanted = set(data.validated_data.get("experts") or ())
         experts = list(selectors.experts_editable_by(request.user).filter(pk__in=wanted))
         if len(experts) != len(wanted):
-            raise ExchangeError(
+            raise ExchangeInvalid(
                 _("Some fields are missing or not valid."),
                 {"experts": _("Propose experts of your own roster.")},
             )
