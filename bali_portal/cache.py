@@ -21,6 +21,8 @@ import time
 from django.core.cache.backends import redis as django_redis
 from redis.exceptions import RedisError
 
+from bali_portal import internals
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
@@ -32,10 +34,10 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+        pool, client_class = internals.redis_pool_and_class(self, write)
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = client_class(connection_pool=pool)
         return client
 
 
@@ -83,7 +85,7 @@ def _missing(key, delta=1, version=None):
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = RedisCacheClient
+        internals.use_cache_client_class(self, RedisCacheClient)
         self._unreachable_until = 0.0
 
     get = _falls_back(_default)(django_redis.RedisCache.get)

@@ -46,3 +46,18 @@ def shallow_field_copy(field):
         if type(value) in _MUTABLE:
             clone.__dict__[name] = type(value)(value)
     return clone
+
+
+# --- Django's Redis cache backend (bali_portal.cache) ------------------------------------------
+
+
+def redis_pool_and_class(cache_client, write: bool):
+    """The connection pool and the ``redis.Redis`` class Django's ``RedisCacheClient`` builds
+    a client from for an operation (``get_client`` builds a new one each time)."""
+    return cache_client._get_connection_pool(write), cache_client._client
+
+
+def use_cache_client_class(cache, client_class) -> None:
+    """Make Django's ``RedisCache`` build its client from ``client_class`` (it has no option
+    for it: the class is fixed in its ``__init__``)."""
+    cache._class = client_class

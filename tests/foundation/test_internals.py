@@ -62,3 +62,26 @@ def test_a_shallow_field_copy_equals_drfs_deep_copy_and_shares_no_container(seri
             if type(value) in (list, dict, set):
                 assert ours.__dict__[name] == value
                 assert ours.__dict__[name] is not value, name
+
+
+def test_the_cache_client_builds_what_djangos_would_and_keeps_one_per_pool():
+    from django.core.cache.backends.redis import RedisCacheClient as DjangosClient
+
+    from bali_portal.cache import RedisCache, RedisCacheClient
+
+    servers = ["redis://127.0.0.1:6379/13"]
+    public = DjangosClient(servers).get_client(write=True)
+    ours = RedisCacheClient(servers)
+    pool, client_class = internals.redis_pool_and_class(ours, write=True)
+    client = ours.get_client(write=True)
+    assert type(client) is type(public) is client_class
+    assert client.connection_pool is pool
+    for setting in ("host", "port", "db"):
+        assert (
+            client.connection_pool.connection_kwargs[setting]
+            == public.connection_pool.connection_kwargs[setting]
+        )
+    assert ours.get_client(write=True) is client  # built once per pool, not per operation
+
+    cache = RedisCache(servers[0], {})
+    assert isinstance(cache._cache, RedisCacheClient)  # the backend builds ours
