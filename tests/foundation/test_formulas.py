@@ -171,3 +171,16 @@ def test_the_headline_csv_keeps_text_as_text_and_numbers_as_numbers(tmp_path):
         ["'=cmd", "1", "'@label", "3", "-2", "count"],
         ["'-change", "2", "'+share", "-25.0", "50.0", "percent"],
     ]
+
+
+def test_the_headline_csv_is_written_in_the_reports_language(tmp_path):
+    from reporting.document import INT, Document, Headline
+    from reporting.render.headline_csv import render_csv
+
+    document = Document(2025, "fr", "Rapport", "", "", [], [], [])
+    document.headlines = [Headline("requests_received", "Demandes reçues", 3, INT, section=1)]
+    render_csv(document, tmp_path / "figures.csv")
+    rows = list(csv.reader(io.StringIO((tmp_path / "figures.csv").read_text("utf-8-sig"))))
+    assert rows[0][:2] == ["indicateur", "section"] and rows[0][-1] == "unité"
+    assert rows[1][0] == "requests_received"  # the key stays machine-readable
+    assert rows[1][-1] == "nombre"
