@@ -1,10 +1,11 @@
 """Every write to a request: drafts, and each action of the lifecycle table.
 
 A transition is one path (``perform_action``): lock the row, check the actor's scope, the
-table and the fields, apply the action's effect, write the immutable event, save — in one
-transaction. E-mail goes out after commit, through an outbox (``Notification``). A request
-filed and submitted in one call (``file_request``) takes the same checks and effect
-(``_apply_action``) before its row is first written, which no one else can see until then.
+table and the fields (the action's form), apply the action's effect (``apply`` of its class
+in ``actions.lifecycle``), write the immutable event, save — in one transaction. E-mail goes
+out after commit, through an outbox (``Notification``). A request filed and submitted in one
+call (``file_request``) takes the same checks and effect (``_apply_action``) before its row is
+first written, which no one else can see until then.
 """
 
 import logging

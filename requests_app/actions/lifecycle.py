@@ -54,6 +54,18 @@ def _assignee_outcome(assignee) -> Outcome:
     return Outcome(payload={"assignee": assignee.pk, "assignee_name": str(assignee)})
 
 
+class _NoteAction(Action):
+    """An action whose event carries one required text of its form, as the event's note."""
+
+    note_field = "text"
+
+    def apply(self, request, actor, data, now, levels):
+        errors = {}
+        note = inputs.text(data, self.note_field, errors)
+        inputs.raise_if(errors)
+        return Outcome(note=note)
+
+
 # --- The country files; the regional office reviews ------------------------------------------
 
 
@@ -407,7 +419,7 @@ class Accept(Action):
         return found
 
 
-class Progress(Action):
+class Progress(_NoteAction):
     name = ActionName.PROGRESS.value
     from_states = frozenset({S.IN_PROGRESS})
     to_state = UNCHANGED
@@ -415,12 +427,6 @@ class Progress(Action):
     form = forms.ProgressForm
     title = gettext_lazy("Progress update")
     success_message = gettext_lazy("Your progress update was added.")
-
-    def apply(self, request, actor, data, now, levels):
-        errors = {}
-        text = inputs.text(data, "text", errors)
-        inputs.raise_if(errors)
-        return Outcome(note=text)
 
 
 class Complete(Action):
@@ -502,7 +508,7 @@ class Close(Action):
         return Outcome()
 
 
-class Withdraw(Action):
+class Withdraw(_NoteAction):
     name = ActionName.WITHDRAW.value
     from_states = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.INFO_REQUESTED, S.ROUTED})
     to_state = S.WITHDRAWN
@@ -511,12 +517,7 @@ class Withdraw(Action):
     notify_requester = notify_holder = True
     title = gettext_lazy("Withdrawn by the country")
     success_message = gettext_lazy("The request was withdrawn.")
-
-    def apply(self, request, actor, data, now, levels):
-        errors = {}
-        reason = inputs.text(data, "reason", errors)
-        inputs.raise_if(errors)
-        return Outcome(note=reason)
+    note_field = "reason"
 
 
 def _yes_no(data: dict, name: str):
@@ -584,7 +585,7 @@ class Evaluate(Action):
         return [(_("Rating"), f"{payload['rating']}/5")] if payload.get("rating") else []
 
 
-class Comment(Action):
+class Comment(_NoteAction):
     name = ActionName.COMMENT.value
     from_states = NON_DRAFT_STATES
     to_state = UNCHANGED
@@ -593,12 +594,6 @@ class Comment(Action):
     is_message = True
     title = gettext_lazy("Message")
     success_message = gettext_lazy("Your message was added.")
-
-    def apply(self, request, actor, data, now, levels):
-        errors = {}
-        text = inputs.text(data, "text", errors)
-        inputs.raise_if(errors)
-        return Outcome(note=text)
 
 
 # In the order of ``states.ActionName`` (the table's, and a page's list of forms).
