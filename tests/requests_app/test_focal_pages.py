@@ -324,11 +324,18 @@ def test_decline_refer_and_merge_from_the_page(cast, client_for):
     assert f'href="/requests/{target.reference}/"' in html
 
 
-def test_refer_choices_come_from_the_registry(cast, client_for):
-    Organization.objects.create(name="Basel Convention Regional Centre", kind="regional_centre")
+def test_refer_names_an_organization_of_the_registry_as_typed(cast, client_for):
+    basel = Organization.objects.create(
+        name="Basel Convention Regional Centre", kind="regional_centre"
+    )
     request_obj = focal.advance(focal.submitted(cast), cast, "acknowledge")
-    html = client_for(cast.office).get(detail_url(request_obj)).content.decode()
-    assert "Basel Convention Regional Centre" in html
+    office = client_for(cast.office)
+    html = office.get(detail_url(request_obj)).content.decode()
+    assert "Basel Convention Regional Centre" not in html  # no list of every organization
+    typed = {"organization": "basel convention regional centre", "contact_email": "a@b.example"}
+    assert act(office, request_obj, "refer", typed).status_code == 302
+    request_obj.refresh_from_db()
+    assert request_obj.referred_to == basel
 
 
 def test_evaluation_is_invited_but_never_required(cast, client_for):
