@@ -7,11 +7,17 @@ nor make it wait: ``publish`` returns ``False`` at once while the broker is know
 and within the publish retry policy's two seconds (``settings.py``) when it first goes down.
 
 In-process (no broker, the embedded default) the task runs at once and its exceptions are the
-caller's, as they would be without Celery.
+caller's, as they would be without Celery; a long task named in ``EAGER_TASKS_IN_THREAD`` (the
+annual report) runs in a thread of its own instead, so that the page that asked for it answers
+at once and can show its progress while it works.
 """
 
 import logging
+import threading
 import time
+
+from django.conf import settings
+from django.db import connections
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +29,10 @@ def publish(task, *args, countdown: float | None = None, **kwargs) -> bool:
     """Queue ``task(*args, **kwargs)``; ``False`` if the broker could not take it."""
     global _unreachable_until
     if task.app.conf.task_always_eager:
-        task.apply_async(args, kwargs, countdown=countdown)
+        if task.name in getattr(settings, "EAGER_TASKS_IN_THREAD", ()):
+            run_in_thread(task, args, kwargs)
+        else:
+            task.apply_async(args, kwargs, countdown=countdown)
         return True
     if time.monotonic() < _unreachable_until:
         return False
@@ -45,3 +54,23 @@ def forget_outage() -> None:
     """As if the broker had never failed in this process (it is connected again; tests)."""
     global _unreachable_until
     _unreachable_until = 0.0
+
+
+def run_in_thread(task, args, kwargs) -> threading.Thread:
+    """Run ``task`` in-process in a thread of its own, after the caller's commit (``publish``
+    is called on commit), with database connections of its own, closed when it ends.
+
+    Not a daemon: a server stopping waits for the work to end rather than leave it half done.
+    """
+
+    def work():
+        try:
+            task.apply(args, kwargs)
+        except Exception:  # the thread's end: nobody else would hear of it
+            logger.exception("%s failed in its thread", task.name)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name=f"eager {task.name}")
+    thread.start()
+    return thread

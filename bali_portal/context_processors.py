@@ -25,6 +25,7 @@ NAVIGATION = [
     ),
     ("/registry/", _("Registry"), None),
     ("/focal-points/", _("Focal points"), None),
+    ("/dashboard/", _("Dashboard"), None),
     ("/registry/centre/", _("Regional centre"), {Role.REGIONAL_CENTRE}),
     ("/reports/", _("Annual reports"), {Role.COORDINATOR, Role.COUNCIL}),
 ]

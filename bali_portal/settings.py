@@ -158,6 +158,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the embedded default runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+# ... except these long ones, run in a thread beside the request that asked, so that its page
+# answers at once and can show the work's progress (a report takes 10-15 s; issue 17).
+EAGER_TASKS_IN_THREAD = [
+    "reporting.tasks.generate_annual_report",
+    # The public figures when a reader finds them stale (no beat): seconds at large scale.
+    "reporting.tasks.refresh_public_statistics",
+]
 CELERY_TASK_EAGER_PROPAGATES = True
 # A worker killed mid-task gives the task back to the queue instead of losing it.
 CELERY_TASK_ACKS_LATE = True
@@ -205,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
     "exchange-mail-sweep": {
         "task": "exchange.tasks.send_pending_mail",
         "schedule": crontab(minute="*/10"),
+    },
+    # The public figures (/dashboard/, /api/v1/statistics/): computed here, never by a reader.
+    "public-statistics-refresh": {
+        "task": "reporting.tasks.refresh_public_statistics",
+        "schedule": 300,  # reporting.statistics.REFRESH_SECONDS
     },
     # Completed requests' follow-up assessments, 6 and 12 months on (issue 18).
     "follow-up-invitations": {

@@ -33,6 +33,7 @@ urlpatterns = [
     # The exchange (issue 19): its pages sit beside the registry's and the requests'.
     path("", include("exchange.urls")),
     path("reports/", include("reporting.urls")),
+    path("dashboard/", include("reporting.dashboard_urls")),
     path("focal-points/", include("designations.urls")),
     path("api/v1/", include(api_v1)),
     # Any other path under /api/ is answered in the API's shape, never with a page.

@@ -29,6 +29,7 @@ from urllib.parse import quote_plus
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import paths as issue14
+from bench import public_figures
 from bench.client import Client
 from bench.common import (
     BENCH_DIR,
@@ -261,6 +262,7 @@ def tables():
     """Table and column names from the models, so the raw SQL follows them."""
     from bali_portal.accounts.models import User
     from registry import models as reg
+    from reporting.models import PublicFigures
     from requests_app import models as req
 
     def through(model, field):
@@ -290,6 +292,7 @@ def tables():
         "a_country": reg.ActivityCountry._meta.db_table,
         "partnership": reg.Partnership._meta.db_table,
         "funding": reg.FundingLine._meta.db_table,
+        "public_figures": PublicFigures._meta.db_table,
     }
 
 
@@ -629,6 +632,26 @@ def run_report(results, env, year, expected_requests):
     )  # fmt: skip
 
 
+def run_statistics_refresh(results, env, sql, t):
+    """``manage.py refresh_public_statistics`` (what the beat task runs): the computation's
+    own time as the stored row records it, beside the raw SQL of the same grouped counts."""
+    name = public_figures.REFRESH_COMMAND
+    started = time.perf_counter()
+    done = subprocess.run([PYTHON, "manage.py", name], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=900)  # fmt: skip
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        results.unavailable("statistics_refresh", (done.stderr or done.stdout).strip()[-300:])
+        return
+    sql_started = time.perf_counter()
+    sql.all(public_figures.statistics_sql(t))
+    sql_seconds = time.perf_counter() - sql_started
+    results.add("statistics_refresh.seconds", public_figures.refresh_seconds(sql, t), "s",
+                public_figures.REFRESH_BUDGET_SECONDS, command_wall_seconds=round(wall, 2),
+                raw_sql_seconds=round(sql_seconds, 2), output=done.stdout.strip()[-200:],
+                note="compute_figures() in the refresh task; readers never run it")  # fmt: skip
+
+
 def run_half_year_report(results, env, year):
     """A six-month report (issue 18: a briefing of the Committee of Permanent Representatives):
     the first half of ``year``, every section, the three files."""
@@ -805,7 +828,8 @@ def main(argv=None):
     samples = samples if args.samples is None else args.samples
 
     workdir = tempfile.mkdtemp(prefix="bali-bench-run-")
-    static_root = Path(tempfile.gettempdir()) / "bali-bench-static"
+    # One folder per checkout: two worktrees benchmarked on one machine collect different files.
+    static_root = Path(tempfile.gettempdir()) / f"bali-bench-static-{ROOT.name}"
     env = dict(os.environ)
     env.update({
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DEBUG": "0",
@@ -817,7 +841,11 @@ def main(argv=None):
     })  # fmt: skip
     # Collected (and compressed) once, reused for 30 minutes: it takes minutes on 2 busy cores.
     manifest = static_root / "staticfiles.json"
-    if not manifest.exists() or time.time() - manifest.stat().st_mtime > 1800:
+    if (
+        not manifest.exists()
+        or time.time() - manifest.stat().st_mtime > 1800
+        or static_sources_changed(manifest.stat().st_mtime)
+    ):
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env,
                        cwd=ROOT, check=True)  # fmt: skip
     _flush_redis(redis_url)
@@ -1085,6 +1113,24 @@ def main(argv=None):
         if want("request_search"):
             results.section("request_search", request_search_section)
 
+        def statistics_section():
+            print("Public figures: the refresh task, then GET /api/v1/statistics/ (anonymous)")
+            run_statistics_refresh(results, env, sql, t)
+            # As readers ask for it: the stored figures, from the cache.
+            latency_metric(results, "statistics_api", anonymous, [public_figures.PATH],
+                           warmup, samples, 150)  # fmt: skip
+            # The cache emptied before each request (as after a Redis restart): the durable
+            # row is read (no budget; the raw SQL of that one row beside it).
+            forget = lambda: public_figures.clear_statistics_cache(redis_url)  # noqa: E731
+            issue14.measure(results, "statistics_api_cold", [
+                (anonymous, public_figures.PATH, public_figures.stored_figures_sql(t), {})
+                for _ in range(public_figures.COLD_ASKS[args.scale])], None, before=forget,
+                sql=sql)  # fmt: skip
+            save()
+
+        if want("statistics"):
+            results.section("statistics", statistics_section)
+
         def counts_section():
             print("Query counts (in-process, Django test client)")
             spec = {
@@ -1127,7 +1173,11 @@ def main(argv=None):
                 results,
                 port,
                 f"fp1.{fp_country.lower()}@bench.example",
-                {"request_form": "/requests/new/", "request_page": f"/requests/{fp_ref}/"},
+                {
+                    "request_form": "/requests/new/",
+                    "request_page": f"/requests/{fp_ref}/",
+                    "dashboard": "/dashboard/",
+                },
             )
 
         if want("weight"):
@@ -1177,6 +1227,18 @@ def main(argv=None):
           f"; failed sections: {sorted(results.failed_sections) or 'none'}")  # fmt: skip
     print(f"Wrote {out}")
     return 0
+
+
+def static_sources_changed(since: float) -> bool:
+    """Whether a static file was added or changed since ``since``: a page naming a file the
+    collected manifest lacks answers 500 (``DEBUG=0``)."""
+    folders = [ROOT / "static", *ROOT.glob("*/static")]
+    return any(
+        path.stat().st_mtime > since
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
 
 
 def _flush_redis(url):

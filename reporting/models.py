@@ -174,6 +174,30 @@ class ReportRun(models.Model):
 FILE_KINDS = ("pdf", "xlsx", "csv")
 
 
+class PublicFigures(models.Model):
+    """The public figures (``reporting.statistics``) as last computed by the refresh task: the
+    durable copy readers fall back on when the cache has nothing (Redis down or restarted, a
+    cold start), so that no reader ever computes them while a copy exists. One row."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    figures = models.JSONField(_("figures"), editable=False)
+    computed_at = models.DateTimeField(_("computed"), editable=False)
+    # How long the computation took, for the operators (and the bench's statistics_refresh).
+    compute_seconds = models.FloatField(_("seconds to compute"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("public figures")
+        verbose_name_plural = _("public figures")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="public_figures_single_row"),
+        ]
+
+    def __str__(self):
+        return f"public figures as of {self.computed_at:%Y-%m-%d %H:%M}"
+
+
 class DivisionAllocation(models.Model):
     """What a division's biennial programme of work allocates to the BSP (plan §31(h)).
 

@@ -7,7 +7,7 @@ else the runs do not exist: a 404, never a hint.
 
 from django.db.models import QuerySet
 
-from bali_portal.accounts.models import Role
+from bali_portal.accounts.models import Role, User
 
 from .models import ReportRun
 
@@ -45,3 +45,11 @@ def run_list_visible_to(user) -> QuerySet[ReportRun]:
     """The runs as lists show them: without their figures, which a list never reads and which
     weigh 1.6 MB a run for a large year (every funder of the year is in them)."""
     return runs_visible_to(user).defer("snapshot")
+
+
+def run_starters() -> list[str]:
+    """Who starts runs, as the pages name them (``User.public_name``, never an e-mail address):
+    the BSP coordinators whose accounts are active. Council staff who find no report yet learn
+    whom to ask."""
+    coordinators = User.objects.filter(role=Role.COORDINATOR, is_active=True)
+    return sorted({user.public_name for user in coordinators.only("full_name", "role")})

@@ -56,6 +56,16 @@ def start_annual_report_for_past_year() -> int:
     return run.pk
 
 
+@shared_task(ignore_result=True)
+def refresh_public_statistics() -> bool:
+    """Every 5 minutes (Celery beat): compute the public figures and store them, so that no
+    reader of ``/dashboard/`` or ``GET /api/v1/statistics/`` ever waits for them.
+    ``False`` when another process was computing them already."""
+    from . import statistics
+
+    return statistics.refresh_figures() is not None
+
+
 @shared_task
 def invite_follow_ups() -> dict:
     """Daily (beat): invite the focal points to assess completed requests again, 6 and 12

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import document, selectors, services
+from . import document, progress, selectors, services
 from .forms import RunForm
 from .models import FILE_KINDS, ReportRun
 
@@ -95,6 +95,7 @@ def run_list(request):
             "runs": page.object_list,
             "refresh": any(run.is_active for run in page.object_list),
             "refresh_seconds": REFRESH_SECONDS * 3,
+            "starters": [] if can_start else selectors.run_starters(),
         },
     )
 
@@ -111,6 +112,7 @@ def run_detail(request, pk: int):
             "headlines": document.headlines(run.snapshot) if run.is_done else [],
             "refresh": run.is_active,
             "refresh_seconds": REFRESH_SECONDS,
+            "step": progress.step_of(run) if run.is_active else "",
             "files": [
                 (kind, label, services.download_name(run, kind))
                 for kind, label in (

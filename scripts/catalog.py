@@ -399,11 +399,14 @@ def command_check(root: Path, languages: list[str]) -> int:
         for entry in parse(po.read_text(encoding="utf-8")):
             if entry.is_header or entry.obsolete:
                 continue
-            for index, text in enumerate(entry.translations()):
+            for text in entry.translations():
                 if not text:
                     continue
-                source = entry.msgid if entry.msgid_plural is None or index == 0 else None
-                source = source if source is not None else entry.msgid_plural
+                # Any form may serve numbers other than one (Russian's first form serves 21, 31,
+                # Chinese has only one form): a form may use what either msgid holds.
+                source = entry.msgid
+                if entry.msgid_plural is not None:
+                    source = f"{entry.msgid} {entry.msgid_plural}"
                 for problem in mismatches(source, text, entry.key, entry.msgid_plural is not None):
                     problems.append(f"{po.relative_to(root)}\t{problem}")
     print("\n".join(problems)) if problems else None

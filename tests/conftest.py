@@ -61,6 +61,9 @@ def celery_mode(request, settings):
 
     original = app.conf.task_always_eager
     broker.forget_outage()
+    # In-process tasks run in the test's own thread (its transaction), unless a test asks for
+    # the embedded default's report thread (tests/reporting/test_progress.py).
+    settings.EAGER_TASKS_IN_THREAD = []
     if request.node.get_closest_marker("celery_worker"):
         if not settings.REDIS_URL:
             pytest.skip("needs a real broker: set REDIS_URL (CI's PostgreSQL run does)")

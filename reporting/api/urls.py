@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import statistics, views
 
 urlpatterns = [
     path("reports/", views.ReportRunListView.as_view(), name="api-report-list"),
@@ -12,4 +12,6 @@ urlpatterns = [
         views.ReportRunDownloadView.as_view(),
         name="api-report-download",
     ),
+    # The public figures (issue 18): anyone may read them.
+    path("statistics/", statistics.StatisticsView.as_view(), name="api-statistics"),
 ]

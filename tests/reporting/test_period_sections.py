@@ -402,17 +402,33 @@ def test_the_annex_lists_outputs_by_kind_and_keeps_formulas_as_text(runs):
     report = runs["half"]
     workbook = load_workbook(Path(report["run"].xlsx.path))
     sheet = workbook["Annex A. Requests completed"]
+    # Columns found by their headings: names sit beside codes, so positions may move.
+    headings = next(
+        [cell.value for cell in row] for row in sheet.iter_rows() if row[0].value == "Reference"
+    )
+    at = {heading: index for index, heading in enumerate(headings)}
+    outputs = [
+        at[heading]
+        for heading in (
+            "Laws and regulations drafted",
+            "Policies and plans adopted",
+            "Tools developed",
+            "Institutions strengthened",
+        )
+    ]
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=3) if row[0].value}
     completed = [r for r in Request.objects.all() if within(r.completed_at, HALF_START, HALF_END)]
     assert set(rows) == {r.reference for r in completed}
     for request in completed:
         cells = rows[request.reference]
-        assert [cell.value for cell in cells[12:16]] == [
+        assert [cells[index].value for index in outputs] == [
             getattr(request, kind) for kind in OUTPUT_KINDS
         ], request.reference
-        assert (cells[16].value or "") == request.successes
-        assert (cells[17].value or "") == request.shortcomings
-    formula_cell = next(rows[r.reference][16] for r in completed if r.successes == FORMULA)
+        assert (cells[at["Successes"]].value or "") == request.successes
+        assert (cells[at["Shortcomings"]].value or "") == request.shortcomings
+    formula_cell = next(
+        rows[r.reference][at["Successes"]] for r in completed if r.successes == FORMULA
+    )
     assert formula_cell.data_type == "s" and formula_cell.value == FORMULA
 
 

@@ -45,6 +45,14 @@ def test_seeding_twice_changes_nothing(seeded):
     assert snapshot() == seeded
 
 
+def test_seeding_leaves_the_public_figures_computed(seeded):
+    from reporting.models import PublicFigures
+    from reporting.statistics import published_requests
+
+    stored = PublicFigures.objects.get().figures
+    assert stored["totals"]["requests"] == published_requests().count() > 0
+
+
 def offices_of_eligible_countries() -> set[str]:
     """The regional offices of the countries the plan serves: not North America's, whose two
     countries are developed economies."""

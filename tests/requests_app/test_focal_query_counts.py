@@ -23,7 +23,7 @@ PINNED = {
     "list page": 9,
     # The assessment is prefetched, not joined (cheaper to plan): one query more, flat.
     "detail page (focal point)": 14,
-    "detail page (regional office)": 17,
+    "detail page (regional office)": 17,  # the organization to refer to is typed, not listed
     # The designation, the count, the page's keys, its rows, and every reference list in one.
     "api list": 5,
     "api detail": 10,
