@@ -32,7 +32,7 @@ from registry.matching import (
 )
 from registry.models import Country, SupportType, ThematicArea
 from requests_app.models import Request, SouthSouthInterest
-from requests_app.workflow import OPEN_STATES
+from requests_app.states import OPEN_STATES
 
 from .models import Offer
 

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from bali_portal.accounts.models import Role
 from registry.models import Organization
 from requests_app.selectors import capacities_of, requests_visible_to
-from requests_app.workflow import OPEN_STATES, Capacity, State
+from requests_app.states import OPEN_STATES, Capacity, State
 
 from .links import LinkCheck, read_referral_token
 from .models import Expert, FundingAccess, Offer, Proposal, ProposalStatus, Referral

@@ -19,7 +19,7 @@ from registry.models import AssistanceSource, SupportType
 from requests_app.matching import matches_for
 from requests_app.models import Request
 from requests_app.selectors import requests_visible_to
-from requests_app.workflow import OPEN_STATES
+from requests_app.states import OPEN_STATES
 
 from . import mail, selectors
 from .matching import (

@@ -17,7 +17,7 @@ from registry.models import (
 )
 
 from .models import Attachment, Request
-from .services import DRAFT_FIELDS, DRAFT_RELATIONS, REQUIRED_TO_SUBMIT
+from .submission import DRAFT_FIELDS, DRAFT_RELATIONS, REQUIRED_TO_SUBMIT
 from .uploads import ALLOWED_LABEL
 
 # --- The draft ---------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from registry.matching import (
 
 from .models import Request
 from .selectors import requests_visible_to
-from .workflow import State
+from .states import State
 
 
 def _possible_duplicates(request, need: Need, user, limit: int) -> list[Match]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bali_portal import bounds
 from bali_portal.db import first_row
 
-from .workflow import ACTIONS, OPEN_STATES, State
+from .states import CREATE, OPEN_STATES, ActionName, State
 
 
 class Scope(models.TextChoices):
@@ -496,8 +496,7 @@ class RequestEvent(models.Model):
     action = models.CharField(
         _("action"),
         max_length=20,
-        choices=[(name, action.label) for name, action in ACTIONS.items()]
-        + [("create", _("Created"))],
+        choices=[*ActionName.choices, (CREATE, _("Created"))],
     )
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)

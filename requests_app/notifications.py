@@ -46,7 +46,7 @@ from psycopg import pq
 from bali_portal.broker import publish
 from bali_portal.mail import send_once
 
-from .actions.texts import event_title
+from .actions.texts import email_subject
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -328,7 +328,7 @@ def _compose(notice: Notification) -> EmailMessage:
     with translation.override(notice.recipient.language or settings.LANGUAGE_CODE):
         context = {
             "event": event,
-            "event_title": event_title(event.action),
+            "email_subject": email_subject(event.action),
             "request": request,
             "recipient": notice.recipient,
             "url": f"{settings.PORTAL_BASE_URL}/requests/{request.reference}/",

@@ -11,7 +11,7 @@ from registry.models import name_columns
 
 from .models import Attachment, Evaluation, Request, RequestEvent
 from .sla import overdue_q
-from .workflow import OPEN_STATES, Capacity, State
+from .states import OPEN_STATES, Capacity, State
 
 
 def requests_visible_to(user) -> QuerySet[Request]:

@@ -1,29 +1,25 @@
 """Every write to a request: drafts, and each action of the lifecycle table.
 
 A transition is one path (``perform_action``): lock the row, check the actor's scope, the
-table and the fields, apply the action's effect, write the immutable event, save — in one
-transaction. E-mail goes out after commit, through an outbox (``Notification``). A request
-filed and submitted in one call (``file_request``) takes the same checks and effect
-(``_apply_action``) before its row is first written, which no one else can see until then.
+table and the fields (the action's form), apply the action's effect (``apply`` of its class
+in ``actions.lifecycle``), write the immutable event, save — in one transaction. E-mail goes
+out after commit, through an outbox (``Notification``). A request filed and submitted in one
+call (``file_request``) takes the same checks and effect (``_apply_action``) before its row is
+first written, which no one else can see until then.
 """
 
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
 from functools import cache
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from bali_portal import bounds
-from bali_portal import errors as domain
 from bali_portal.accounts.models import Role, User
 from bali_portal.db import insert_new, prepared_cursor
 from bali_portal.storage import storage_failed
@@ -32,29 +28,32 @@ from designations.selectors import (
     designation_in_force_params,
     designation_in_force_sql,
 )
-from exchange.services import request_routed, send_referral
-from registry import eligibility
-from registry.models import Country, Division, Forum, Organization
-from registry.selectors import activities_visible_to
+from registry.models import Country, Forum
 
 from . import notifications, selectors, sla, uploads
 from .actions import action_form, input_errors
+from .actions.base import Audience
+from .actions.inputs import count, raise_if
+from .errors import (
+    ActionNotPermitted,
+    InvalidInput,
+    RequestError,
+    RequestNotFound,
+    StorageUnavailable,
+    TransitionNotAllowed,
+)
 from .models import (
-    OUTPUT_KINDS,
     Attachment,
-    DeclineReason,
-    Evaluation,
-    EvaluationKind,
     ForumReferenceCounter,
     Notification,
     ReferenceCounter,
     Request,
     Requester,
     RequestEvent,
-    Scope,
     ServiceLevel,
 )
 from .selectors import capacities_of, requests_visible_to
+from .submission import DRAFT_FIELDS, DRAFT_RELATIONS, missing_for_submission
 from .workflow import (
     OPEN_STATES,
     TERMINAL_STATES,
@@ -65,57 +64,16 @@ from .workflow import (
     resulting_state,
 )
 
+# Named here too: the pages, the API and the tests catch them as ``services.<Error>``, and ask
+# ``services.missing_for_submission`` what a draft lacks.
+__all__ = [
+    "ActionNotPermitted", "InvalidInput", "RequestError", "RequestNotFound",
+    "StorageUnavailable", "TransitionNotAllowed", "missing_for_submission",
+]  # fmt: skip
+
 logger = logging.getLogger(__name__)
 
-# --- Domain errors, turned into clear messages by pages and into HTTP statuses by the API ---
-
-
-class RequestError(domain.DomainError):
-    """A request's use case refused."""
-
-
-class RequestNotFound(RequestError, domain.NotFound):
-    """Outside the actor's scope, or no such request: never a hint which."""
-
-
-class ActionNotPermitted(RequestError, domain.NotPermitted):
-    """The actor sees the request but may not take this action on it."""
-
-
-class TransitionNotAllowed(RequestError, domain.Conflict):
-    """The lifecycle table forbids the action from the request's current state."""
-
-
-class InvalidInput(RequestError, domain.InvalidInput):
-    """Missing or invalid fields; ``errors`` names each one."""
-
-
-class StorageUnavailable(RequestError, domain.Unavailable):
-    """The file store (the object store, or the disk) could not take a document: try again."""
-
-
 # --- Drafts ------------------------------------------------------------------------------------
-
-DRAFT_FIELDS = (
-    "title", "description", "national_priorities", "scope", "desired_start", "duration_months",
-    "beneficiaries", "gender_considerations", "south_south_interest", "other_support",
-    "estimated_budget_usd", "co_financing", "share_with_partners",
-)  # fmt: skip
-DRAFT_RELATIONS = (
-    "thematic_areas", "cross_cutting_issues", "meas", "support_types", "covered_countries",
-)  # fmt: skip
-
-# What a complete request must carry before it can be submitted.
-REQUIRED_TO_SUBMIT = {
-    "title": gettext_lazy("Give the request a title."),
-    "description": gettext_lazy("Describe the need."),
-    "national_priorities": gettext_lazy("Say how the need links to national priorities."),
-    "thematic_areas": gettext_lazy("Choose at least one thematic area."),
-    "support_types": gettext_lazy("Choose at least one type of support."),
-    "scope": gettext_lazy("Choose the scope."),
-    "desired_start": gettext_lazy("Give a desired start date."),
-    "duration_months": gettext_lazy("Give the expected duration in months."),
-}
 
 
 def next_reference(asker: Country | Forum, year: int) -> str:
@@ -287,48 +245,7 @@ def update_draft(
     return locked
 
 
-def missing_for_submission(request: Request) -> dict[str, str]:
-    """Field by field, what a draft still lacks before it can be submitted."""
-    missing = {}
-    for name, message in REQUIRED_TO_SUBMIT.items():
-        if name in DRAFT_RELATIONS:
-            if not selectors.related_items(request, name):
-                missing[name] = str(message)
-        elif getattr(request, name) in (None, ""):
-            missing[name] = str(message)
-    for name in request.draft_input:
-        missing.setdefault(name, _("This value is not valid; correct it."))
-    covered = selectors.related_items(request, "covered_countries")
-    if request.scope == Scope.SUBREGIONAL and not covered:
-        missing["covered_countries"] = _("Name the other countries of a subregional request.")
-    elif request.forum_id and covered:
-        outside = sorted({country.code for country in covered} - _member_codes(request.forum_id))
-        if outside:
-            missing["covered_countries"] = _(
-                "These countries are not members of %(forum)s: %(codes)s."
-            ) % {"forum": request.forum.label, "codes": ", ".join(outside)}
-    try:
-        # The fields' own rules; the table's check constraints are the database's to enforce
-        # (validating them here costs a query and a savepoint each).
-        request.full_clean(
-            exclude=["reference", "country", "regional_office", "created_by"],
-            validate_constraints=False,
-        )
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            missing.setdefault(name, " ".join(messages))
-    return missing
-
-
 # --- The one path for every action of the lifecycle table ---------------------------------------
-
-
-@dataclass
-class Outcome:
-    """What an action's effect tells the event: a note for the timeline and structured data."""
-
-    note: str = ""
-    payload: dict | None = None
 
 
 def _lock_visible(pk: int, actor: User) -> Request:
@@ -337,470 +254,6 @@ def _lock_visible(pk: int, actor: User) -> Request:
     if locked is None:
         raise RequestNotFound(_("No such request."))
     return locked
-
-
-def _text(data: dict, name: str, errors: dict, required: bool = True) -> str:
-    value = data.get(name)
-    value = "" if value is None else str(value).strip()
-    if required and not value:
-        errors[name] = _("This field is required.")
-    return value
-
-
-def _email(data: dict, name: str, errors: dict) -> str:
-    value = _text(data, name, errors)
-    try:
-        validate_email(value)
-    except ValidationError:
-        errors.setdefault(name, _("Enter a valid e-mail address."))
-    return value
-
-
-def _count(data: dict, name: str, errors: dict, required: bool = True) -> int | None:
-    value = data.get(name)
-    if value in (None, ""):
-        if required:
-            errors[name] = _("This field is required.")
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        errors[name] = _("Enter a whole number.")
-        return None
-    if number < 0:
-        errors[name] = _("Enter zero or more.")
-        return None
-    return number
-
-
-def _amount(data: dict, name: str, errors: dict) -> Decimal | None:
-    value = data.get(name)
-    if value in (None, ""):
-        errors[name] = _("This field is required.")
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        errors[name] = _("Enter an amount in US dollars.")
-        return None
-    if amount < 0 or not amount.is_finite():
-        errors[name] = _("Enter an amount of zero or more.")
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-def _assignee(data: dict, request: Request, actor: User, errors: dict) -> User | None:
-    value = data.get("assignee")
-    if value in (None, ""):
-        return actor
-    user = User.objects.filter(pk=value).first() if str(value).isdigit() else None
-    user = user or User.objects.filter(email__iexact=str(value)).first()
-    if (
-        user is None
-        or user.role != Role.REGIONAL_STAFF
-        or user.regional_office_id != request.regional_office_id
-        or not user.is_active
-    ):
-        errors["assignee"] = _("Choose a colleague of the same regional office.")
-        return None
-    return user
-
-
-def _division(value, errors: dict, name: str) -> Division | None:
-    division = Division.objects.filter(pk=str(value or "").upper()).first()
-    if division is None:
-        errors[name] = (
-            _("Choose a division.")
-            if not value
-            else _("Unknown division %(code)s.") % {"code": value}
-        )
-    return division
-
-
-def _codes(value) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return [str(part) for part in value]
-
-
-def _raise_if(errors: dict) -> None:
-    if errors:
-        raise InvalidInput(_("Some fields are missing or not valid."), errors)
-
-
-# Each effect validates its fields, changes the request and says what the event records.
-
-
-def _member_codes(forum_id: str) -> set[str]:
-    return set(
-        Forum.countries.through.objects.filter(forum_id=forum_id).values_list(
-            "country_id", flat=True
-        )
-    )
-
-
-def _effect_submit(request, actor, data, now, levels):
-    _refuse_unless_served(request)
-    missing = missing_for_submission(request)
-    if missing:
-        raise InvalidInput(_("The request is not complete yet."), missing)
-    request.regional_office_id = request.asked_by.regional_office_id
-    request.submitted_at = now
-    sla.start_clocks_on_submission(request, now, levels)
-    return Outcome()
-
-
-def _refuse_unless_served(request: Request) -> None:
-    """The plan serves developing countries and economies in transition (registry.eligibility)."""
-    refused = eligibility.refusals(
-        country=request.country, covered=selectors.related_items(request, "covered_countries")
-    )
-    if refused:
-        raise InvalidInput(" ".join(refused.values()), refused)
-
-
-def _effect_acknowledge(request, actor, data, now, levels):
-    errors = {}
-    assignee = _assignee(data, request, actor, errors)
-    _raise_if(errors)
-    request.assignee = assignee
-    request.acknowledged_at = now
-    return Outcome(payload={"assignee": assignee.pk, "assignee_name": str(assignee)})
-
-
-def _effect_assign(request, actor, data, now, levels):
-    errors = {}
-    if data.get("assignee") in (None, ""):
-        errors["assignee"] = _("This field is required.")
-    assignee = _assignee(data, request, actor, errors)
-    _raise_if(errors)
-    request.assignee = assignee
-    return Outcome(payload={"assignee": assignee.pk, "assignee_name": str(assignee)})
-
-
-def _effect_request_info(request, actor, data, now, levels):
-    errors = {}
-    message = _text(data, "message", errors)
-    _raise_if(errors)
-    request.state_before_info = request.state
-    request.info_requested_at = now
-    return Outcome(note=message)
-
-
-def _effect_provide_info(request, actor, data, now, levels):
-    errors = {}
-    message = _text(data, "message", errors)
-    _raise_if(errors)
-    sla.pause_for_answer(request, request.info_requested_at or now, now)
-    request.info_requested_at = None
-    return Outcome(note=message)
-
-
-def _effect_route(request, actor, data, now, levels):
-    errors = {}
-    lead = _division(data.get("lead_division"), errors, "lead_division")
-    supporting_codes = {code.upper() for code in _codes(data.get("supporting_divisions"))}
-    supporting = list(Division.objects.filter(pk__in=supporting_codes))
-    unknown = supporting_codes - {division.pk for division in supporting}
-    if unknown:
-        errors["supporting_divisions"] = _("Unknown divisions: %(codes)s.") % {
-            "codes": ", ".join(sorted(unknown))
-        }
-    _raise_if(errors)
-    supporting = [division for division in supporting if division.pk != lead.pk]
-    request.lead_division = lead
-    request.supporting_divisions.set(supporting)
-    request.decided_at = request.decided_at or now
-    request.routed_at = now
-    sla.start_acceptance_clock(request, now, levels)
-    request_routed(request)  # its providers hear of it, after commit (issue 19)
-    return Outcome(
-        payload={"lead_division": lead.pk, "supporting_divisions": sorted(d.pk for d in supporting)}
-    )
-
-
-def _effect_decline(request, actor, data, now, levels):
-    errors = {}
-    reason = _text(data, "reason", errors)
-    explanation = _text(data, "explanation", errors)
-    if reason and reason not in DeclineReason.values:
-        errors["reason"] = _("Choose one of: %(reasons)s.") % {
-            "reasons": ", ".join(DeclineReason.values)
-        }
-    _raise_if(errors)
-    request.decline_reason = reason
-    request.decided_at = now
-    return Outcome(note=explanation, payload={"reason": reason})
-
-
-def _effect_refer(request, actor, data, now, levels):
-    errors = {}
-    explanation = _text(data, "explanation", errors, required=False)
-    value = data.get("organization")
-    organization = Organization.objects.filter(pk=value).first() if str(value).isdigit() else None
-    if organization is None:
-        errors["organization"] = _("Choose the organization from the registry.")
-    contact_email = _email(data, "contact_email", errors)
-    _raise_if(errors)
-    request.referred_to = organization
-    request.decided_at = now
-    send_referral(request=request, actor=actor, organization=organization,
-                  contact_email=contact_email, explanation=explanation, now=now)  # fmt: skip
-    return Outcome(
-        note=explanation,
-        payload={"organization": organization.pk, "organization_name": str(organization)},
-    )
-
-
-def _effect_merge(request, actor, data, now, levels):
-    errors = {}
-    reference = _text(data, "into", errors)
-    target = None
-    if reference:
-        # Locked as the merged request is: its state is read and its history written here,
-        # and a colleague withdrawing or merging it meanwhile waits for this transaction.
-        target = (
-            requests_visible_to(actor)
-            .select_for_update()
-            .filter(
-                reference=reference.upper(),
-                country_id=request.country_id,
-                forum_id=request.forum_id,
-            )
-            .exclude(pk=request.pk)
-            .first()
-        )
-        if target is None or target.state in TERMINAL_STATES:
-            errors["into"] = _("Choose an open request of the same requester.")
-    _raise_if(errors)
-    request.merged_into = target
-    request.decline_reason = DeclineReason.DUPLICATE
-    request.decided_at = now
-    RequestEvent.objects.create(
-        request=target,
-        actor=actor,
-        action="comment",
-        from_state=target.state,
-        to_state=target.state,
-        created_at=now,
-        note=_("Request %(reference)s was merged into this one.")
-        % {"reference": request.reference},
-        payload={"merged_from": request.reference},
-    )
-    return Outcome(
-        note=_("Merged into %(reference)s.") % {"reference": target.reference},
-        payload={"into": target.reference},
-    )
-
-
-def _effect_return(request, actor, data, now, levels):
-    errors = {}
-    reason = _text(data, "reason", errors)
-    _raise_if(errors)
-    payload = {"lead_division": request.lead_division_id}
-    request.lead_division = None
-    request.supporting_divisions.clear()
-    request.routed_at = None
-    request.acceptance_due_at = None
-    return Outcome(note=reason, payload=payload)
-
-
-def _effect_accept(request, actor, data, now, levels):
-    errors = {}
-    plan = _text(data, "response_plan", errors)
-    activities = _registry_activities(data, actor, errors)
-    _raise_if(errors)
-    request.response_plan = plan
-    request.accepted_at = now
-    request.activities.add(*activities)
-    return Outcome(note=plan, payload={"activities": sorted(a.pk for a in activities)})
-
-
-def _registry_activities(data: dict, actor: User, errors: dict) -> list:
-    """The registry activities a division links to its response: ids of activities it can see."""
-    wanted = _codes(data.get("activities"))
-    ids = {int(value) for value in wanted if str(value).isdigit()}
-    found = list(activities_visible_to(actor).filter(pk__in=ids)) if ids else []
-    unknown = sorted(set(map(str, wanted)) - {str(activity.pk) for activity in found})
-    if unknown:
-        errors["activities"] = _("Unknown registry activities: %(ids)s.") % {
-            "ids": ", ".join(unknown)
-        }
-    return found
-
-
-def _effect_progress(request, actor, data, now, levels):
-    errors = {}
-    text = _text(data, "text", errors)
-    _raise_if(errors)
-    return Outcome(note=text)
-
-
-def _effect_complete(request, actor, data, now, levels):
-    errors = {}
-    female = _count(data, "people_trained_female", errors)
-    male = _count(data, "people_trained_male", errors)
-    other = _count(data, "people_trained_other", errors, required=False)
-    institutions = _count(data, "institutions_supported", errors, required=False)
-    outputs = _text(data, "outputs", errors)
-    cost = _amount(data, "cost_usd", errors)
-    lessons = _text(data, "lessons", errors)
-    # Outputs by kind and what went well or not (issue 18): optional, counted by the report.
-    by_kind = {name: _count(data, name, errors, required=False) for name in OUTPUT_KINDS}
-    for name, count in by_kind.items():
-        if count is not None and count > bounds.OUTPUTS.high:
-            errors[name] = bounds.OUTPUTS.message()
-    successes = _text(data, "successes", errors, required=False)
-    shortcomings = _text(data, "shortcomings", errors, required=False)
-    _raise_if(errors)
-    request.people_trained_female = female
-    request.people_trained_male = male
-    request.people_trained_other = other or 0
-    request.institutions_supported = institutions or 0
-    request.outputs = outputs
-    request.cost_usd = cost
-    request.lessons = lessons
-    for name, count in by_kind.items():
-        setattr(request, name, count or 0)
-    request.successes = successes
-    request.shortcomings = shortcomings
-    request.completed_at = now
-    return Outcome(
-        note=outputs,
-        payload={
-            "people_trained_female": female, "people_trained_male": male,
-            "people_trained_other": other or 0, "institutions_supported": institutions or 0,
-            "cost_usd": str(cost), "lessons": lessons,
-            **{name: count or 0 for name, count in by_kind.items()},
-        },
-    )  # fmt: skip
-
-
-def _effect_close(request, actor, data, now, levels):
-    request.closed_at = now
-    return Outcome()
-
-
-def _effect_withdraw(request, actor, data, now, levels):
-    errors = {}
-    reason = _text(data, "reason", errors)
-    _raise_if(errors)
-    return Outcome(note=reason)
-
-
-def _yes_no(data: dict, name: str):
-    value = data.get(name)
-    if isinstance(value, str):
-        value = {"true": True, "yes": True, "1": True, "false": False, "no": False,
-                 "0": False}.get(value.strip().lower())  # fmt: skip
-    return value if value in (True, False) else None
-
-
-def _rating(data: dict, name: str, errors: dict, required: bool) -> int | None:
-    rating = _count(data, name, errors, required=required)
-    if rating is not None and not 1 <= rating <= 5:
-        errors[name] = _("Rate from 1 to 5.")
-    return rating
-
-
-def _follow_up_window(request, now) -> int:
-    """The window a follow-up answers: 12 months once nine have passed since completion."""
-    completed = request.completed_at or now
-    return 12 if now >= completed + timedelta(days=274) else 6
-
-
-def _effect_evaluate(request, actor, data, now, levels):
-    errors = {}
-    rating = _rating(data, "rating", errors, required=True)
-    comments = _text(data, "comments", errors)
-    kind = data.get("kind") or EvaluationKind.ON_COMPLETION
-    if kind not in EvaluationKind.values:
-        errors["kind"] = _("Choose one of: %(kinds)s.") % {
-            "kinds": ", ".join(EvaluationKind.values)
-        }
-    programme_rating = _rating(data, "programme_rating", errors, required=False)
-    staff_rating = _rating(data, "staff_rating", errors, required=False)
-    retained = _yes_no(data, "capacity_retained")
-    used = _yes_no(data, "capacity_used")
-    _raise_if(errors)
-    # Every assessment is kept (issue 18): a new one never overwrites an earlier one.
-    Evaluation.objects.create(
-        request=request, kind=kind, rating=rating, comments=comments,
-        months_after=_follow_up_window(request, now) if kind == EvaluationKind.FOLLOW_UP else None,
-        capacity_retained=retained, capacity_used=used, programme_rating=programme_rating,
-        staff_rating=staff_rating, evaluated_by=actor, evaluated_at=now,
-    )  # fmt: skip
-    return Outcome(
-        note=comments,
-        payload={"rating": rating, "kind": kind, "capacity_retained": retained,
-                 "capacity_used": used, "programme_rating": programme_rating,
-                 "staff_rating": staff_rating},
-    )  # fmt: skip
-
-
-def _effect_comment(request, actor, data, now, levels):
-    errors = {}
-    text = _text(data, "text", errors)
-    _raise_if(errors)
-    return Outcome(note=text)
-
-
-EFFECTS = {
-    "submit": _effect_submit,
-    "acknowledge": _effect_acknowledge,
-    "assign": _effect_assign,
-    "request_info": _effect_request_info,
-    "provide_info": _effect_provide_info,
-    "route": _effect_route,
-    "decline": _effect_decline,
-    "refer": _effect_refer,
-    "merge": _effect_merge,
-    "return": _effect_return,
-    "accept": _effect_accept,
-    "progress": _effect_progress,
-    "complete": _effect_complete,
-    "close": _effect_close,
-    "withdraw": _effect_withdraw,
-    "evaluate": _effect_evaluate,
-    "comment": _effect_comment,
-}
-
-# Who hears of an event by e-mail: the requester (the country's focal points in office, or the
-# forum's) hears of every change of state and every question; the office hears the answers and
-# withdrawals.
-NOTIFY_COUNTRY = {"submit", "acknowledge", "request_info", "route", "decline", "refer", "merge",
-                  "accept", "complete", "close", "withdraw", "return"}  # fmt: skip
-NOTIFY_HOLDER = {"provide_info", "withdraw", "submit"}
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who is written to about an event, besides its actor: the requester's focal points (of
-    the country, or of the forum), the person holding the request, the regional office's staff
-    (None: not them)."""
-
-    country_id: str | None = None
-    holder_id: int | None = None
-    office_id: str | None = None
-    forum_id: str | None = None
-
-
-def _audience(request: Request, action: Action) -> Audience | None:
-    """Who hears of ``action``; None: nobody."""
-    country_id = forum_id = None
-    if action.name in NOTIFY_COUNTRY:
-        country_id, forum_id = request.country_id, request.forum_id
-    holder_id = office_id = None
-    if action.name in NOTIFY_HOLDER:
-        if request.assignee_id:
-            holder_id = request.assignee_id
-        elif action.name == "submit":
-            office_id = request.regional_office_id
-    if (country_id, forum_id, holder_id, office_id) == (None, None, None, None):
-        return None
-    return Audience(country_id, holder_id, office_id, forum_id)
 
 
 def _write_notices(event: RequestEvent, audience: Audience, actor: User) -> int:
@@ -878,7 +331,7 @@ def _apply_action(locked: Request, actor: User, spec: Action, data: dict,
     data = _valid_input(locked, actor, spec, data)
     levels = ServiceLevel.current()
     from_state = locked.state
-    outcome = EFFECTS[spec.name](locked, actor, data, now, levels)
+    outcome = spec.apply(locked, actor, data, now, levels)
     locked.state = resulting_state(spec, from_state, locked.state_before_info)
     if spec.name == "provide_info":
         locked.state_before_info = ""
@@ -908,7 +361,7 @@ def _record_events(request: Request, actor: User, spec: Action, events: list) ->
     the last; the request is saved."""
     insert_new(events)
     event = events[-1]
-    audience = _audience(request, spec)
+    audience = spec.audience(request)
     if audience is not None and _write_notices(event, audience, actor):
         transaction.on_commit(lambda: notifications.notify_after_commit(event.pk))
 
@@ -948,7 +401,7 @@ def add_attachment(*, request: Request, actor: User, upload, kind: str = "") -> 
                     _("This request is %(state)s: documents can no longer be added.")
                     % {"state": locked.get_state_display().lower()}
                 )
-            _raise_if(errors)
+            raise_if(errors)
             attachment = Attachment(
                 request=locked,
                 kind=kind,
@@ -1037,14 +490,14 @@ def update_service_levels(*, actor: User, values: dict) -> ServiceLevel:
     errors = {}
     days = {}
     for name in SERVICE_LEVEL_FIELDS:
-        number = _count(values, name, errors)
+        number = count(values, name, errors)
         if number is not None and not bounds.SLA_DAYS.low <= number <= bounds.SLA_DAYS.high:
             errors[name] = _("Enter a number of days from %(low)s to %(high)s.") % {
                 "low": bounds.SLA_DAYS.low,
                 "high": bounds.SLA_DAYS.high,
             }
         days[name] = number
-    _raise_if(errors)
+    raise_if(errors)
     levels = ServiceLevel.objects.select_for_update().order_by("pk").first() or ServiceLevel()
     for name, number in days.items():
         setattr(levels, name, number)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Request, ServiceLevel
-from .workflow import State
+from .states import State
 
 # The clock that runs against whoever holds a request in each state.
 CLOCK_OF_STATE = {

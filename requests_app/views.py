@@ -19,17 +19,15 @@ from bali_portal.api_errors import domain_status
 from bali_portal.pagination import KeysFirstPaginator
 from designations.access import role_in_force_required
 from exchange.selectors import request_panel
-from registry.models import Division
-from registry.reference import active_items
 from registry.selectors import forum_priorities_for
 from requests_app.matching import matches_for
 
 from . import selectors, services, sla, uploads
 from .actions import action_form
-from .actions.texts import EVENT_TITLES, MESSAGE_ACTIONS, SUCCESS_MESSAGES
+from .actions.texts import EVENT_TITLES
 from .filters import RequestFilterSet
 from .forms import AttachmentForm, DraftForm
-from .models import Attachment, DeclineReason, Request
+from .models import Attachment, Request
 from .services import RequestError
 from .workflow import ACTIONS, TERMINAL_STATES, Capacity, State, actions_available
 
@@ -127,55 +125,20 @@ def _clocks(request_obj: Request, now) -> list[dict]:
     return clocks
 
 
-def _division_names(codes: list[str]) -> str:
-    """Divisions by name in the reader's language (the event keeps their codes)."""
-    divisions = active_items(Division)
-    return ", ".join(
-        item.localized_name if (item := divisions.find(code)) else code for code in codes
-    )
-
-
-def _event_details(event) -> list[tuple[str, str]]:
-    """The structured part of an event, as label/value pairs a person can read."""
-    payload = event.payload or {}
-    details = []
-    if payload.get("assignee_name"):
-        details.append((_("Assignee"), payload["assignee_name"]))
-    if payload.get("lead_division") and event.action == "route":
-        details.append((_("Lead division"), _division_names([payload["lead_division"]])))
-    if payload.get("supporting_divisions"):
-        supporting = _division_names(payload["supporting_divisions"])
-        details.append((_("Supporting divisions"), supporting))
-    if event.action == "decline" and payload.get("reason") in DeclineReason.values:
-        details.append((_("Reason"), DeclineReason(payload["reason"]).label))
-    if payload.get("organization_name"):
-        details.append((_("Referred to"), payload["organization_name"]))
-    if payload.get("into"):
-        details.append((_("Merged into"), payload["into"]))
-    if payload.get("rating"):
-        details.append((_("Rating"), f"{payload['rating']}/5"))
-    if event.action == "complete":
-        trained = sum(
-            payload.get(key) or 0
-            for key in ("people_trained_female", "people_trained_male", "people_trained_other")
-        )
-        details.append((_("People trained"), str(trained)))
-        if payload.get("cost_usd"):
-            details.append((_("Cost (USD)"), payload["cost_usd"]))
-    return details
-
-
 def _timeline(request_obj: Request) -> list[dict]:
-    return [
-        {
-            "event": event,
-            "title": EVENT_TITLES.get(event.action, event.get_action_display()),
-            "is_message": event.action in MESSAGE_ACTIONS,
-            "changes_state": bool(event.from_state) and event.from_state != event.to_state,
-            "details": _event_details(event),
-        }
-        for event in request_obj.events.all()
-    ]
+    return [_timeline_item(event) for event in request_obj.events.all()]
+
+
+def _timeline_item(event) -> dict:
+    action = ACTIONS.get(event.action)  # None: the draft's creation, which is no action
+    return {
+        "event": event,
+        "title": EVENT_TITLES.get(event.action, event.get_action_display()),
+        "is_message": action is not None and action.is_message,
+        "changes_state": bool(event.from_state) and event.from_state != event.to_state,
+        # The structured part of the event, as its action describes it.
+        "details": action.details(event.payload or {}) if action is not None else [],
+    }
 
 
 def _can_attach(request_obj: Request, capacities: set) -> bool:
@@ -340,7 +303,7 @@ def request_edit(request, reference):
     except services.TransitionNotAllowed as error:
         messages.error(request, error.message)
         return redirect(_detail_url(request_obj))
-    messages.success(request, SUCCESS_MESSAGES["submit"])
+    messages.success(request, ACTIONS["submit"].success_message)
     return redirect(_detail_url(request_obj))
 
 
@@ -402,7 +365,7 @@ def request_act(request, reference, action):
             missing=error.errors if action == "submit" else None,
             status=domain_status(error),
         )
-    messages.success(request, SUCCESS_MESSAGES[action])
+    messages.success(request, ACTIONS[action].success_message)
     # The message shows at the top of the page, where the eye goes after the page loads.
     return redirect(_detail_url(request_obj))
 

@@ -1,4 +1,5 @@
-"""One form per action of the lifecycle table: the one validator of an action's input.
+"""One form per action of the lifecycle table (its class in ``lifecycle`` names it): the one
+validator of an action's input.
 
 The request's page posts its fields here, and so does the API (a JSON body is first laid out
 as a form's data by ``form_data``): both get the same 400 naming the same field, and
@@ -437,33 +438,14 @@ class CommentForm(ActionForm):
     text = _text(_("Message"), rows=3)
 
 
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "submit": SubmitForm,
-    "acknowledge": AcknowledgeForm,
-    "assign": AssignForm,
-    "request_info": RequestInfoForm,
-    "provide_info": ProvideInfoForm,
-    "route": RouteForm,
-    "decline": DeclineForm,
-    "refer": ReferForm,
-    "merge": MergeForm,
-    "return": ReturnForm,
-    "accept": AcceptForm,
-    "progress": ProgressForm,
-    "complete": CompleteForm,
-    "close": CloseForm,
-    "withdraw": WithdrawForm,
-    "evaluate": EvaluateForm,
-    "comment": CommentForm,
-}
-
-
-def action_form(name: str, request_obj: Request, user: User, data=None) -> ActionForm:
-    """The action's form, bound to ``data`` (a page's POST, or a client's JSON object) if given.
+def bound_form(
+    form_class: type[ActionForm], name: str, request_obj: Request, user: User, data=None
+) -> ActionForm:
+    """The form of action ``name``, bound to ``data`` (a page's POST, or a client's JSON
+    object) if given.
 
     Field ids carry the action's name: several forms share a page.
     """
-    form_class = ACTION_FORMS[name]
     shape_errors = {}
     if data is not None:
         data, shape_errors = form_data(form_class, data)
