@@ -325,3 +325,26 @@ def csp_refusals(page) -> list[str]:
         ),
     )
     return refused
+
+
+@pytest.fixture
+def in_their_own_thread(settings):
+    """``in_their_own_thread(*task_names)``: the embedded default's way of running long tasks
+    (no broker: each in a thread beside the request that asked for it), on PostgreSQL. The
+    SQLite run's test database is in memory with a shared cache, whose table locks are refused
+    at once (SQLITE_LOCKED: no busy wait), so a thread writing while a page reads fails there
+    by chance; the embedded default's database is a file, whose locks are waited for."""
+    from django.db import connection
+
+    from bali_portal.celery import app
+
+    eager = app.conf.task_always_eager
+
+    def run(*task_names):
+        if connection.vendor == "sqlite":
+            pytest.skip("two threads on the in-memory test database: see in_their_own_thread")
+        app.conf.task_always_eager = True
+        settings.EAGER_TASKS_IN_THREAD = list(task_names)
+
+    yield run
+    app.conf.task_always_eager = eager

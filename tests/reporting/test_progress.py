@@ -20,6 +20,12 @@ from tests.reporting.test_browser import start_the_report, watch_until_done
 REPORT_TASK = "reporting.tasks.generate_annual_report"
 
 
+@pytest.fixture
+def in_process_report(in_their_own_thread, settings):
+    in_their_own_thread(REPORT_TASK)
+    settings.REPORTING_STEP_DELAY_SECONDS = 0.3  # each step of the work takes a little longer
+
+
 def test_council_staff_are_told_which_coordinators_start_runs(db, client_for):
     named = factories.coordinator(full_name="Amina Diallo", email="amina@unep.example.org")
     unnamed = factories.coordinator(full_name="", email="second.coordinator@unep.example.org")
@@ -87,11 +93,9 @@ def report_threads() -> list[threading.Thread]:
 
 
 def test_in_process_the_page_answers_at_once_and_the_run_moves_on_its_own(
-    transactional_db, settings, tmp_path, client_for
+    transactional_db, in_process_report, settings, tmp_path, client_for
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EAGER_TASKS_IN_THREAD = [REPORT_TASK]
-    settings.REPORTING_STEP_DELAY_SECONDS = 0.3  # each step of the work takes a little longer
     data.a_few_requests()
     client = client_for(factories.coordinator())
     started = time.monotonic()
@@ -121,12 +125,10 @@ def test_in_process_the_page_answers_at_once_and_the_run_moves_on_its_own(
 
 
 @pytest.mark.browser
-def test_in_process_the_coordinator_watches_the_bar_move(settings, tmp_path, login_page):
-    if settings.REDIS_URL:
-        pytest.skip("with a broker, a worker produces the run (test_browser.py)")
+def test_in_process_the_coordinator_watches_the_bar_move(
+    in_process_report, settings, tmp_path, login_page
+):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EAGER_TASKS_IN_THREAD = [REPORT_TASK]
-    settings.REPORTING_STEP_DELAY_SECONDS = 0.3
     data.a_few_requests()
     page = login_page(factories.coordinator())
     started = time.monotonic()

@@ -449,10 +449,10 @@ REFRESH_TASK = "reporting.tasks.refresh_public_statistics"
 
 
 def test_in_process_a_stale_read_is_answered_at_once_and_refreshed_beside_it(
-    transactional_db, settings, api_client, caplog
+    transactional_db, in_their_own_thread, api_client, caplog
 ):
     """The embedded default (no broker, no beat): the refresh runs in a thread of its own."""
-    settings.EAGER_TASKS_IN_THREAD = [REFRESH_TASK]
+    in_their_own_thread(REFRESH_TASK)
     caplog.set_level(logging.INFO, logger="reporting.statistics")
     request_in("KEN", "submitted", 2025)
     stored = statistics.refresh_figures()
