@@ -96,8 +96,13 @@ def xlsx_row(table: tuple[list, list[list]], key) -> list:
 
 
 def csv_figures(path: Path) -> dict[str, dict]:
+    """The figures' file by indicator; its headings are in the report's language, so the
+    machine columns (the key, the section, the unit) are named here by their place."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return {row["indicator"]: row for row in csv.DictReader(handle)}
+        rows = csv.reader(handle)
+        header = next(rows)
+        header[0], header[1], header[-1] = "indicator", "section", "unit"
+        return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
 # How the report prints each kind of figure (the tests format their own expectations so).
