@@ -96,3 +96,13 @@ class ChoiceLabelField(serializers.Field):
 
     def to_representation(self, value):
         return str(self.labels.get(value, value))
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice the record may not have made yet: null then, never "" outside the enum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None

@@ -3,9 +3,9 @@
 
 from rest_framework import serializers
 
-from bali_portal.serializers import ChoiceLabelField
+from bali_portal.serializers import BlankAsNullChoiceField, ChoiceLabelField
 
-from ..models import Referral
+from ..models import Referral, ReferralOutcome
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -14,6 +14,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     organization = serializers.IntegerField(source="organization_id", read_only=True)
     organization_name = serializers.CharField(source="organization.label", read_only=True)
     status_label = ChoiceLabelField(Referral._meta.get_field("status").choices, source="status")
+    outcome = BlankAsNullChoiceField(choices=ReferralOutcome.choices)
 
     class Meta:
         model = Referral

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bali_portal import bounds
-from bali_portal.serializers import ChoiceLabelField, FieldsBuiltOnce
+from bali_portal.serializers import BlankAsNullChoiceField, ChoiceLabelField, FieldsBuiltOnce
 from exchange.api.referral import ReferralSerializer
 from exchange.selectors import referral_of
 from registry import freshness, reference
@@ -319,16 +319,6 @@ class EvaluationSerializer(serializers.Serializer):
     staff_rating = serializers.IntegerField(allow_null=True)
     comments = serializers.CharField()
     evaluated_at = serializers.DateTimeField()
-
-
-class BlankAsNullChoiceField(serializers.ChoiceField):
-    """A choice the record may not have made yet: null then, never "" outside the enum."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def to_representation(self, value):
-        return value or None
 
 
 class RequestDetailSerializer(RequestSerializer):

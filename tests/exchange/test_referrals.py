@@ -61,7 +61,7 @@ def test_refer_takes_an_organization_and_a_contact_and_the_request_carries_the_r
     body = answer.json()
     assert body["state"] == State.REFERRED
     assert body["referral"]["organization"] == partner.pk
-    assert (body["referral"]["status"], body["referral"]["outcome"]) == ("sent", "")
+    assert (body["referral"]["status"], body["referral"]["outcome"]) == ("sent", None)
     # The country reads the same on its side.
     seen = api_for(cast.owner).get(f"/api/v1/requests/{request_obj.reference}/").json()
     assert seen["referral"]["status"] == "sent"

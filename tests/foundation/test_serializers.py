@@ -2,8 +2,11 @@
 instance still gets fields of its own, bound to it, exactly as DRF's deep copy would."""
 
 import copy
+from importlib import import_module
 
 import pytest
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from rest_framework import serializers
 
@@ -136,3 +139,32 @@ def test_a_validator_appended_on_one_instance_does_not_apply_to_later_ones():
     later = DraftSerializer(data={"title": "Water"})
     assert later.is_valid(), later.errors
     assert later.fields["title"].error_messages["blank"] != "changed by the first instance"
+
+
+def _model_serializers():
+    import_module(settings.ROOT_URLCONF)  # every API module, so every serializer is defined
+    pending = list(serializers.ModelSerializer.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] != "rest_framework" and hasattr(cls, "Meta"):
+            yield cls
+
+
+def test_a_choice_the_record_may_leave_blank_is_stated_so_in_the_schema():
+    """A model choice with ``blank=True`` holds "", which is outside the enum: the API says it
+    (null, or an allowed blank) or schemathesis finds an answer that breaks the schema. DRF
+    drops ``allow_blank`` from read-only model fields, so such a field must be declared."""
+    unstated = []
+    for cls in _model_serializers():
+        model = cls.Meta.model
+        for name, field in cls().fields.items():
+            if not isinstance(field, serializers.ChoiceField) or field.source == "*":
+                continue
+            try:
+                model_field = model._meta.get_field(field.source)
+            except FieldDoesNotExist:
+                continue
+            if model_field.blank and not (field.allow_blank or field.allow_null):
+                unstated.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert unstated == []
