@@ -32,6 +32,11 @@ ERRORS = {
     "429": "Too many requests: try again later",
     "503": "The service is temporarily unavailable: try again shortly",
 }
+# Answered by the web server (gunicorn, a proxy) before the portal sees the request: its body
+# is the server's own, so no shape is promised.
+SERVER_ERRORS = {
+    "414": "The URL is too long for the web server (too many or too long query parameters)",
+}
 
 
 def document_errors(result, generator, request, public):
@@ -47,4 +52,6 @@ def document_errors(result, generator, request, public):
                     "description": description,
                     "content": {"application/json": {"schema": reference}},
                 }
+            for code, description in SERVER_ERRORS.items():
+                operation["responses"][code] = {"description": description}
     return result

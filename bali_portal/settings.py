@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bali_portal.unavailable.DatabaseUnavailableMiddleware",
+    "bali_portal.nul_characters.NulInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -393,8 +394,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "bali_portal.api_errors.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "bali_portal.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "bali_portal.parsers.TextFormParser",
+        "bali_portal.parsers.TextMultiPartParser",
     ],
     # Nominations come from anyone, with a file: a few an hour per address is plenty.
     "DEFAULT_THROTTLE_RATES": {"login": "20/minute", "nominate": "20/hour"},

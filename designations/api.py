@@ -12,12 +12,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from bali_portal.parsers import BoundedJSONParser
+from bali_portal.parsers import BoundedJSONParser, TextFormParser, TextMultiPartParser
 from bali_portal.serializers import ChoiceLabelField
 from registry.models import Country
 
@@ -105,7 +104,7 @@ class DesignationViewSet(
     viewsets.GenericViewSet,
 ):  # fmt: skip
     serializer_class = DesignationSerializer
-    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
+    parser_classes = [TextMultiPartParser, TextFormParser, BoundedJSONParser]
     filter_backends = []
 
     def get_permissions(self):

@@ -1,10 +1,9 @@
 from django.core.cache import caches
 from django.utils.connection import ConnectionProxy
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.throttling import AnonRateThrottle
 
-from bali_portal.parsers import BoundedJSONParser
+from bali_portal.parsers import BoundedJSONParser, TextFormParser, TextMultiPartParser
 
 
 class LoginRateThrottle(AnonRateThrottle):
@@ -22,7 +21,7 @@ class ObtainTokenView(ObtainAuthToken):
     """
 
     throttle_classes = [LoginRateThrottle]
-    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, TextFormParser, TextMultiPartParser]
 
     def get_serializer_context(self):
         # django-axes marks a locked-out attempt on the request it is given, and its middleware

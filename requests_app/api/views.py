@@ -16,13 +16,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bali_portal.pagination import KeysFirstPagination
-from bali_portal.parsers import BoundedJSONParser
+from bali_portal.parsers import BoundedJSONParser, TextFormParser, TextMultiPartParser
 from designations.access import RoleInForce
 
 from .. import selectors, services
@@ -167,7 +166,7 @@ def _plain(data) -> dict:
 class RequestActionView(RequestAPIMixin, APIView):
     """``POST requests/{reference}/{action}/`` for every action of the lifecycle table."""
 
-    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, TextFormParser, TextMultiPartParser]
 
     @extend_schema(
         operation_id="requests_action",
@@ -201,7 +200,7 @@ class RequestActionView(RequestAPIMixin, APIView):
 class AttachmentListView(RequestAPIMixin, APIView):
     """``requests/{reference}/attachments/``: list, and upload (multipart ``file``, ``kind``)."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [TextMultiPartParser, TextFormParser]
 
     @extend_schema(summary="Documents of a request", responses=AttachmentSerializer(many=True))
     def get(self, request, reference):
