@@ -227,8 +227,9 @@ def _activity_parts(need: Need) -> tuple[list[str], list]:
     """One ``SELECT activity_id, points, flags`` per kind of code an activity can share with
     the need (``flags``: see ``SHARES_CORE``).
 
-    Each part reads one indexed table for the need's few codes, so the work follows how many
-    activities share something with the request, never the whole registry.
+    Each part reads one table for the need's few codes, from its index by code and activity
+    alone (migration 0012), so the work follows how many activities share something with the
+    request, never the whole registry.
     """
     parts, params = [], []
 

@@ -666,6 +666,8 @@ class ActivityCountry(models.Model):
         ordering = ["country__name"]
         verbose_name = _("country of an activity")
         verbose_name_plural = _("countries of activities")
+        # Matching reads a country's activities from the index alone (registry.matching).
+        indexes = [models.Index(fields=["country", "activity"], name="activity_country_by_code")]
         constraints = [
             models.UniqueConstraint(fields=["activity", "country"], name="activity_country_once"),
             models.CheckConstraint(
