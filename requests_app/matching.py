@@ -35,33 +35,12 @@ from .states import State
 
 def _possible_duplicates(request, need: Need, user, limit: int) -> list[Match]:
     """Other requests of the same country (or forum) on the same themes, that the user may see."""
-    on_the_same_themes = Request.thematic_areas.through.objects.filter(
-        thematicarea__in=list(need.themes)
-    ).values("request_id")
-    filed_around = request.created_at or timezone.now()
-    candidates = (
-        requests_visible_to(user)
-        .filter(country=request.country_id, forum=request.forum_id, pk__in=on_the_same_themes)
-        # A duplicate is filed around the same time; decades of a country's history are not
-        # read for each request.
-        .filter(
-            created_at__gte=filed_around - DUPLICATE_WINDOW,
-            created_at__lte=filed_around + DUPLICATE_WINDOW,
-        )
-        .exclude(pk=request.pk)
-        .exclude(state=State.WITHDRAWN)
-        .annotate(
-            shared_themes=shared_count(
-                Request.thematic_areas.through, "request", "thematicarea", need.themes
-            ),
-            shared_support=shared_count(
-                Request.support_types.through, "request", "supporttype", need.support_types
-            ),
-        )
-        .filter(shared_themes__gt=0)
-        .annotate(score=F("shared_themes") * WEIGHT_THEME + F("shared_support") * WEIGHT_SUPPORT)
-        .order_by("-score", "-created_at")
-        .prefetch_related("thematic_areas", "support_types")[:limit]
+    best = _best_duplicates(request, need, user, limit)
+    score = dict(best)
+    place = {pk: index for index, (pk, _score) in enumerate(best)}
+    candidates = sorted(
+        Request.objects.filter(pk__in=place).prefetch_related("thematic_areas", "support_types"),
+        key=lambda candidate: place[candidate.pk],
     )
     matches = []
     for candidate in candidates:
@@ -80,11 +59,47 @@ def _possible_duplicates(request, need: Need, user, limit: int) -> list[Match]:
                 candidate,
                 f"{candidate.reference} {candidate.title}".strip(),
                 f"/requests/{candidate.reference}/",
-                candidate.score,
+                score[candidate.pk],
                 reasons,
             )
         )
     return matches
+
+
+def _best_duplicates(request, need: Need, user, limit: int) -> list[tuple[int, int]]:
+    """``(id, score)`` of the best possible duplicates.
+
+    Only keys and the columns of scope are read, so the requests of a country over six years
+    (thousands at a large scale) are scored from the index by country and date alone; the
+    few best are read whole afterwards.
+    """
+    filed_around = request.created_at or timezone.now()
+    return list(
+        requests_visible_to(user)
+        .filter(country=request.country_id, forum=request.forum_id)
+        # A duplicate is filed around the same time; decades of a country's history are not
+        # read for each request.
+        .filter(
+            created_at__gte=filed_around - DUPLICATE_WINDOW,
+            created_at__lte=filed_around + DUPLICATE_WINDOW,
+        )
+        .exclude(pk=request.pk)
+        .exclude(state=State.WITHDRAWN)
+        # Counted for each of the country's requests by its key (a few thousand probes of an
+        # index): a join with every request on a broad theme would read a hundred thousand.
+        .annotate(
+            shared_themes=shared_count(
+                Request.thematic_areas.through, "request", "thematicarea", need.themes
+            ),
+            shared_support=shared_count(
+                Request.support_types.through, "request", "supporttype", need.support_types
+            ),
+        )
+        .filter(shared_themes__gt=0)
+        .annotate(score=F("shared_themes") * WEIGHT_THEME + F("shared_support") * WEIGHT_SUPPORT)
+        .order_by("-score", "-created_at")
+        .values_list("pk", "score")[:limit]
+    )
 
 
 def matches_for(request, *, user=None, limit: int = LIMIT) -> MatchResults:

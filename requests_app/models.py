@@ -343,7 +343,13 @@ class Request(models.Model):
             models.Index(
                 fields=["regional_office", "-created_at", "-id"], name="request_office_newest"
             ),
-            models.Index(fields=["country", "-created_at", "-id"], name="request_country_newest"),
+            # With the columns that decide who sees a request: a request's possible
+            # duplicates are scored from this index alone (requests_app.matching).
+            models.Index(
+                fields=["country", "-created_at", "-id"],
+                include=["forum", "state", "regional_office", "lead_division"],
+                name="request_country_newest",
+            ),
             # A forum focal point's list; only forums' requests are written to it.
             models.Index(
                 fields=["forum", "-created_at", "-id"],
