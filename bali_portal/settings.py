@@ -195,7 +195,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     # Each sweep is one indexed query when nothing is owed. Workers also sweep whenever they
-    # (re)connect to the broker (bali_portal.celery), so a backlog never waits for this.
+    # (re)connect to the broker (bali_portal.broker), so a backlog never waits for this.
     "notification-outbox-sweep": {
         "task": "requests_app.tasks.send_pending_notifications",
         "schedule": 60,

@@ -188,11 +188,9 @@ def lease_end(*, after: float = 0):
 
 
 def _enqueue(run_id: int) -> None:
-    from .tasks import generate_annual_report
-
     # Returns at once, or within two seconds, whatever the broker does. A run it could not
     # publish stays queued, and its lease has it published again (retry_abandoned_runs).
-    if not publish(generate_annual_report, run_id):
+    if not publish("reporting.tasks.generate_annual_report", run_id):
         logger.warning("Report run %s waits for the broker; its lease will queue it again", run_id)
 
 
