@@ -297,6 +297,7 @@ STORAGES = {
 # private: files are streamed through the portal's views after their scope checks.
 MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
 if MEDIA_STORAGE == "s3":
+    # Imported only here: a deployment that keeps its files on local disk never loads boto.
     from botocore.config import Config as S3ClientConfig
 
     if not env_str("S3_BUCKET"):
