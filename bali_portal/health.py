@@ -20,7 +20,7 @@ def database_is_reachable() -> tuple[bool, str]:
 def broker_is_reachable() -> tuple[bool, str]:
     if not settings.REDIS_URL:
         return True, "eager (no broker configured)"
-    import redis
+    import redis  # only with a broker: the embedded default never loads Redis's client
 
     try:
         client = redis.Redis.from_url(

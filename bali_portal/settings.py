@@ -196,7 +196,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     # Each sweep is one indexed query when nothing is owed. Workers also sweep whenever they
-    # (re)connect to the broker (bali_portal.celery), so a backlog never waits for this.
+    # (re)connect to the broker (bali_portal.broker), so a backlog never waits for this.
     "notification-outbox-sweep": {
         "task": "requests_app.tasks.send_pending_notifications",
         "schedule": 60,
@@ -298,6 +298,7 @@ STORAGES = {
 # private: files are streamed through the portal's views after their scope checks.
 MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
 if MEDIA_STORAGE == "s3":
+    # Imported only here: a deployment that keeps its files on local disk never loads boto.
     from botocore.config import Config as S3ClientConfig
 
     if not env_str("S3_BUCKET"):

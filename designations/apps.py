@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DesignationsConfig(AppConfig):
     name = "designations"
     verbose_name = _("Designation of focal points")
+
+    def ready(self):
+        # Registers the app's tasks in every process, the web's included: the services
+        # publish them by name (``bali_portal.broker``), and Celery's autodiscovery loads
+        # them in workers only.
+        from . import tasks  # noqa: F401

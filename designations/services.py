@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from bali_portal import errors
 from bali_portal.accounts.models import Role, User
+from bali_portal.broker import task_named
 from registry.eligibility import not_served
 from registry.models import Country
 from requests_app import uploads
@@ -285,9 +286,8 @@ def send_new_link(*, designation: Designation, actor: User) -> Designation:
 
 
 def _send_link_after_commit(designation_id: int) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.send_set_password_link.delay(designation_id))
+    send_set_password_link = task_named("designations.tasks.send_set_password_link")
+    transaction.on_commit(lambda: send_set_password_link.delay(designation_id))
 
 
 def set_password_path(account: User) -> str:

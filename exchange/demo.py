@@ -23,7 +23,7 @@ from registry.models import AssistanceSource, Country, Organization, SupportType
 from requests_app.models import Request
 from requests_app.workflow import OPEN_STATES
 
-from . import services
+from . import responses, services
 from .models import (
     Expert,
     FundingAccess,
@@ -233,7 +233,7 @@ def seed_funding_access() -> int:
         return 0
     if FundingAccess.objects.filter(source=source, request__country_id="KEN").exists():
         return 0
-    services.ask_for_funding_access(
+    responses.ask_for_funding_access(
         actor=focal_point.first(),
         source=source,
         values={

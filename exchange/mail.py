@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bali_portal.broker import task_named
+
 from .links import referral_url
 from .matching import describe
 from .models import Mail, MailKind
@@ -28,30 +30,24 @@ BATCH = 200
 # --- After commit: hand the work to Celery (in-process without a broker) ----------------------
 
 
-def _enqueue(task, *args) -> None:
+def _enqueue(task_name: str, *args) -> None:
     try:
-        task.delay(*args)
+        task_named(task_name).delay(*args)
     except Exception:
         # What is owed is committed: the periodic sweep (beat) sends it, so nothing is lost.
-        logger.exception("Could not enqueue %s%r; the periodic sweep will do it", task.name, args)
+        logger.exception("Could not enqueue %s%r; the periodic sweep will do it", task_name, args)
 
 
 def send_after_commit() -> None:
-    from . import tasks
-
-    _enqueue(tasks.send_pending_mail)
+    _enqueue("exchange.tasks.send_pending_mail")
 
 
 def offer_published(offer_id: int) -> None:
-    from . import tasks
-
-    _enqueue(tasks.tell_offices_of_offer, offer_id)
+    _enqueue("exchange.tasks.tell_offices_of_offer", offer_id)
 
 
 def request_routed(request_id: int) -> None:
-    from . import tasks
-
-    _enqueue(tasks.tell_providers_of_request, request_id)
+    _enqueue("exchange.tasks.tell_providers_of_request", request_id)
 
 
 # --- The sweep --------------------------------------------------------------------------------

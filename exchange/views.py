@@ -24,7 +24,7 @@ from registry import selectors as registry_selectors
 from registry.models import AssistanceSource
 from requests_app.selectors import requests_visible_to, with_page_details
 
-from . import selectors, services
+from . import responses, selectors, services
 from .filters import ExpertFilterSet, OfferFilterSet
 from .forms import (
     DecisionForm,
@@ -305,7 +305,7 @@ def proposal_decide(request, reference, pk):
         messages.error(request, _("Choose whether to accept the proposal."))
         return redirect(_back(request_obj))
     try:
-        services.decide_proposal(
+        responses.decide_proposal(
             proposal=proposal,
             actor=request.user,
             accept=form.cleaned_data["decision"] == "accept",
@@ -417,7 +417,7 @@ def funding_access_new(request, pk: int):
     form = FundingAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            draft = services.ask_for_funding_access(
+            draft = responses.ask_for_funding_access(
                 actor=request.user, source=source, values=form.cleaned_data
             )
         except ExchangeError as error:

@@ -7,6 +7,6 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
-        from . import reference
+        from . import reference  # not at the top: apps.py is loaded before the models are
 
         reference.connect_signals()

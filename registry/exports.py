@@ -47,6 +47,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import Workbook
 
 from bali_portal import spreadsheets
 from bali_portal.internals import sql_with_params
@@ -410,8 +411,6 @@ def json_stream(activities: Iterable, serialize) -> Iterator[str]:
 
 
 def xlsx_file(rows: Iterable[tuple[str, ...]]):
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("activities")
     # Read by people: headings in their language, names beside the codes (export_labels).
@@ -432,7 +431,7 @@ def xlsx_file(rows: Iterable[tuple[str, ...]]):
 
 
 def pdf_bytes(activities: Iterable, *, title: str, filters: str, base_url: str) -> bytes:
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # heavy (Pango, fonts): only the processes that render
 
     html = render_to_string(
         "registry/export_pdf.html",

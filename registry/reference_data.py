@@ -9,6 +9,8 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from django.apps import apps as global_apps
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 REGIONAL_OFFICES = [
@@ -356,7 +358,7 @@ def read_un_country_names() -> dict[str, dict[str, str]]:
 def country_names() -> dict[str, dict[str, str]]:
     """ISO alpha-3 -> the country's name in each translated language: the Unicode CLDR's (as
     Babel ships it), except where the UN's official name differs (country_un_names.csv)."""
-    from babel import Locale
+    from babel import Locale  # its locale data is large: read only when the lists are loaded
 
     with open(DATA_DIR / "country_alpha2.csv", encoding="utf-8", newline="") as handle:
         alpha2 = {row["iso3"]: row["iso2"] for row in csv.DictReader(handle)}
@@ -403,8 +405,6 @@ def _has_field(model, name: str) -> bool:
 def load_reference_data(apps=None) -> None:
     """Insert or refresh every reference item. ``apps`` is given by data migrations."""
     if apps is None:
-        from django.apps import apps as global_apps
-
         apps = global_apps
     for model_name, rows in CODED_LISTS.items():
         model = apps.get_model("registry", model_name)

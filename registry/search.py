@@ -35,6 +35,8 @@ from django.db.models.functions import Coalesce
 from bali_portal.pagination import estimated_rows, rows_of_page
 
 from .freshness import cached_for_version
+from .models import Activity, ActivityStatus, Modality
+from .records import activity_to_input
 
 SEARCH_CONFIG = "english"
 LONG_FIELDS = ("phase", "objectives", "description", "outputs", "results_narrative")
@@ -186,8 +188,6 @@ def listed_results(matches: QuerySet, text: str, every_key=None, after: str = ""
     matches when the caller knows them (a short list); ``after``: a list in title order's
     ``next_page_token`` (the next page read from its first key on)."""
     if uses_postgres_search() and _word_terms(search_terms(text)):
-        from .models import Activity
-
         return RankedResults(matches, text, Activity.objects.for_listing(), every_key)
     return KeysFirstRows(matches.for_listing(), after)
 
@@ -252,8 +252,6 @@ def _names(items: Iterable, *attributes: str) -> list[str]:
 
 def document_parts(data) -> tuple[str, str]:
     """(heading, body) of an activity, from its ``registry.records.ActivityInput``."""
-    from .models import ActivityStatus, Modality
-
     fields = data.fields
     heading = [fields.get("identifier"), fields.get("title"), fields.get("title_zh")]
     body = [fields.get(name) for name in LONG_FIELDS]
@@ -281,8 +279,6 @@ def document_parts(data) -> tuple[str, str]:
 
 def store_search_document(activity_id: int, data) -> None:
     """Write the searchable document (and vector, on PostgreSQL) of one activity."""
-    from .models import Activity
-
     heading, body = document_parts(data)
     values = {"search_document": f"{heading} {body}".casefold()}
     if uses_postgres_search():
@@ -296,8 +292,5 @@ def store_search_document(activity_id: int, data) -> None:
 def refresh_search_index(activity_ids: Iterable[int]) -> None:
     """Rebuild the stored search document of these activities from what is stored now
     (after a partner, country or code they name has changed)."""
-    from .models import Activity
-    from .records import activity_to_input
-
     for activity in Activity.objects.with_everything().filter(pk__in=list(activity_ids)):
         store_search_document(activity.pk, activity_to_input(activity))

@@ -81,6 +81,8 @@ from requests_app.models import (
 from requests_app.sla import CLOCKED_STATES
 from requests_app.workflow import OPEN_STATES, State
 
+from .models import DivisionAllocation, FollowUpInvitation, biennium_of
+
 # Registry activities that answer a need: under way or done (not in the pipeline, not cancelled).
 RESPONDING_STATUSES = (ActivityStatus.ONGOING, ActivityStatus.COMPLETED)
 GENDER_ISSUE = "X13"  # §20(a)(13): gender mainstreaming in environmental policy
@@ -1275,8 +1277,6 @@ def division_allocations(period: Period, refs: References) -> dict:
     """Each division's costs of the requests it completed, in the period and in the biennium
     to the end of the period, against what its biennial programme of work allocates to the BSP
     (``DivisionAllocation``, the biennium holding the period's first day)."""
-    from .models import DivisionAllocation, biennium_of
-
     first_year = biennium_of(period.first_day.year)
     allocations = _by(
         DivisionAllocation.objects.filter(first_year=first_year).values(
@@ -1442,8 +1442,6 @@ def follow_ups(period: Period, refs: References) -> dict:
     """Every assessment made in the period, on completion and 6 and 12 months after it: whether
     the capacity built was kept and is used, and the recipients' rating of UNEP's programme
     and of the staff trained (§25); and the invitations to follow up sent in the period."""
-    from .models import FollowUpInvitation
-
     evaluations = period.requests(
         Evaluation.objects.filter(evaluated_at__gte=period.start, evaluated_at__lt=period.end),
         "request__",

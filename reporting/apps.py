@@ -9,6 +9,10 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(compute_public_figures_once, sender=self)
+        # Registers the app's tasks in every process, the web's included: the services
+        # publish them by name (``bali_portal.broker``), and Celery's autodiscovery loads
+        # them in workers only.
+        from . import tasks  # noqa: F401
 
 
 def compute_public_figures_once(sender, using="default", plan=None, apps=None, **kwargs):
@@ -21,7 +25,7 @@ def compute_public_figures_once(sender, using="default", plan=None, apps=None, *
         apps.get_model("reporting", "PublicFigures")
     except LookupError:  # migrated only part of the way: the table is not there yet
         return
-    from . import statistics
+    from . import statistics  # not at the top: apps.py is loaded before the models are
 
     if statistics.stored_figures() is None:
         statistics.refresh_figures()

@@ -50,8 +50,11 @@ from bali_portal.broker import publish
 from bali_portal.errors import DomainError
 from registry.models import Division, RegionalOffice
 
-from . import aggregation, document
+from . import aggregation, annex, document
 from .models import FILE_KINDS, FIRST_YEAR, DivisionAllocation, ReportRun, biennium_of
+from .render.headline_csv import render_csv
+from .render.pdf import render_pdf
+from .render.xlsx import render_xlsx
 from .selectors import can_edit_allocations, can_start_runs
 
 logger = logging.getLogger(__name__)
@@ -188,11 +191,9 @@ def lease_end(*, after: float = 0):
 
 
 def _enqueue(run_id: int) -> None:
-    from .tasks import generate_annual_report
-
     # Returns at once, or within two seconds, whatever the broker does. A run it could not
     # publish stays queued, and its lease has it published again (retry_abandoned_runs).
-    if not publish(generate_annual_report, run_id):
+    if not publish("reporting.tasks.generate_annual_report", run_id):
         logger.warning("Report run %s waits for the broker; its lease will queue it again", run_id)
 
 
@@ -460,12 +461,6 @@ def _take_figures(run: ReportRun) -> dict:
 
 def _render_files(run: ReportRun, snapshot: dict) -> dict[str, Path]:
     """Render the three files under temporary names; returns kind -> temporary path."""
-    # Imported here: only the processes that render load WeasyPrint, matplotlib and openpyxl.
-    from . import annex
-    from .render.headline_csv import render_csv
-    from .render.pdf import render_pdf
-    from .render.xlsx import render_xlsx
-
     report = document.build(snapshot, run.language)
     period = aggregation.period_of(snapshot)
     token = uuid.uuid4().hex[:12]

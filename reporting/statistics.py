@@ -52,6 +52,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from bali_portal.broker import publish
 from registry.models import (
     Activity,
     ActivityStatus,
@@ -279,11 +280,7 @@ def _refresh_if_stale(stored: dict) -> None:
     if age < timedelta(seconds=STALE_SECONDS):
         return
     if cache.add(STALE_CLAIM_KEY, True, REFRESH_SECONDS):
-        from bali_portal import broker
-
-        from .tasks import refresh_public_statistics
-
-        broker.publish(refresh_public_statistics)
+        publish("reporting.tasks.refresh_public_statistics")
 
 
 def compute_figures(now=None) -> dict:

@@ -10,7 +10,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import follow_ups, services, statistics
 from .models import ReportRun
 
 logger = logging.getLogger(__name__)
@@ -61,8 +61,6 @@ def refresh_public_statistics() -> bool:
     """Every 5 minutes (Celery beat): compute the public figures and store them, so that no
     reader of ``/dashboard/`` or ``GET /api/v1/statistics/`` ever waits for them.
     ``False`` when another process was computing them already."""
-    from . import statistics
-
     return statistics.refresh_figures() is not None
 
 
@@ -70,6 +68,4 @@ def refresh_public_statistics() -> bool:
 def invite_follow_ups() -> dict:
     """Daily (beat): invite the focal points to assess completed requests again, 6 and 12
     months on (``follow_ups``); each request and window once."""
-    from . import follow_ups
-
     return follow_ups.invite_follow_ups()

@@ -43,7 +43,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from psycopg import pq
 
-from bali_portal.broker import publish
+from bali_portal.broker import publish, task_named
 from bali_portal.mail import send_once
 
 from .actions.texts import email_subject
@@ -94,19 +94,21 @@ def notify_after_commit(event_id: int) -> None:
     per window however many events); the events after it find the sweep scheduled. A sweep
     starts after its window has closed, so it sees every event that found it scheduled.
     While Redis is down, the cache answers that a sweep is scheduled and nothing is
-    published: the workers sweep when they are connected again (``bali_portal.celery``).
+    published: the workers sweep when they are connected again (``bali_portal.broker``).
     """
     global _own_sweep_window_ends
-    from . import tasks
-
     try:
-        if tasks.send_event_notifications.app.conf.task_always_eager:
-            tasks.send_event_notifications.delay(event_id)
+        send_event_notifications = task_named("requests_app.tasks.send_event_notifications")
+        if send_event_notifications.app.conf.task_always_eager:
+            send_event_notifications.delay(event_id)
         elif time.monotonic() < _own_sweep_window_ends:
             return  # within the window of the sweep this process scheduled
         elif cache.add(SWEEP_SCHEDULED_KEY, event_id, timeout=SWEEP_WINDOW_SECONDS):
             # A second more than the window: clocks of the worker and of Redis may differ.
-            publish(tasks.send_pending_notifications, countdown=SWEEP_WINDOW_SECONDS + 1)
+            publish(
+                "requests_app.tasks.send_pending_notifications",
+                countdown=SWEEP_WINDOW_SECONDS + 1,
+            )
             # Measured after the key was set, so this window ends after the key's.
             _own_sweep_window_ends = time.monotonic() + SWEEP_WINDOW_SECONDS
     except Exception:

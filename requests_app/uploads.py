@@ -10,6 +10,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -145,10 +147,6 @@ def clean_original_name(name: str, kind: Kind) -> str:
 def checked(upload) -> tuple[Kind | None, str]:
     """The kind of an uploaded document, or why it is refused (none given, too large, or not a
     kind accepted, judged by its content): ``(kind, "")`` or ``(None, message)``."""
-    from django.conf import settings
-    from django.template.defaultfilters import filesizeformat
-    from django.utils.translation import gettext as _
-
     if upload is None:
         return None, _("Choose a file to upload.")
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
@@ -169,8 +167,6 @@ def checked(upload) -> tuple[Kind | None, str]:
 def stored_file_response(field_file, name: str, content_type: str):
     """A stored document as a download under its uploader's name; 404 when the file is gone.
     Only views that have checked who may read it call this."""
-    from django.http import FileResponse, Http404
-
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:

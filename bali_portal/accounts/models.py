@@ -2,10 +2,14 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from registry.models import Organization
+from registry.reference import active_items
 
 
 class Role(models.TextChoices):
@@ -178,8 +182,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         field = self._meta.get_field(name)
         if field.is_cached(self):
             return getattr(self, name)
-        from registry.reference import active_items
-
         found = active_items(field.related_model).by_code.get(getattr(self, f"{name}_id"))
         return found or getattr(self, name)  # an inactive item: read it
 
@@ -191,8 +193,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        from django.core.exceptions import ValidationError
-
         needed = SCOPE_FIELD_OF_ROLE.get(self.role)
         errors = {}
         for field in SCOPE_FIELDS:
@@ -205,11 +205,13 @@ class User(AbstractBaseUser, PermissionsMixin):
                 errors[field] = _("This role has no %(field)s; leave it empty.") % {
                     "field": self._meta.get_field(field).verbose_name
                 }
-        if self.role == Role.REGIONAL_CENTRE and self.organization_id and not errors:
-            from registry.models import Organization
-
-            if self.organization.kind != Organization.Kind.REGIONAL_CENTRE:
-                errors["organization"] = _("Choose an organization of kind regional centre.")
+        if (
+            self.role == Role.REGIONAL_CENTRE
+            and self.organization_id
+            and not errors
+            and self.organization.kind != Organization.Kind.REGIONAL_CENTRE
+        ):
+            errors["organization"] = _("Choose an organization of kind regional centre.")
         if errors:
             raise ValidationError(errors)
 

@@ -19,7 +19,7 @@ from requests_app.api.serializers import DraftSerializer, RequestDetailSerialize
 from requests_app.api.views import RequestAPIMixin
 from requests_app.selectors import requests_visible_to, with_page_details
 
-from .. import selectors, services
+from .. import responses, selectors, services
 from ..filters import ExpertFilterSet, OfferFilterSet
 from ..services import ExchangeInvalid
 from .serializers import (
@@ -133,7 +133,7 @@ class ProposalDecisionView(ExchangeAPIMixin, RequestAPIMixin, APIView):
             raise NotFound
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = services.decide_proposal(
+        proposal = responses.decide_proposal(
             proposal=proposal,
             actor=request.user,
             accept=self.accept,
@@ -172,7 +172,7 @@ class FundingAccessView(ExchangeAPIMixin, APIView):
         data = DraftSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = {key: value for key, value in data.validated_data.items() if key != "submit"}
-        draft = services.ask_for_funding_access(actor=request.user, source=source, values=values)
+        draft = responses.ask_for_funding_access(actor=request.user, source=source, values=values)
         found = with_page_details(requests_visible_to(request.user)).get(pk=draft.pk)
         body = RequestDetailSerializer(found, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

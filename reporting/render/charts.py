@@ -15,10 +15,7 @@ logical order.
 import base64
 import io
 
-import matplotlib
 from django.utils.translation import get_language_bidi
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from ..document import Chart
 
@@ -40,6 +37,11 @@ RIGHT_TO_LEFT_STYLE = {"svg.fonttype": "path", "font.family": ["DejaVu Sans", "N
 
 
 def render_svg(chart: Chart) -> str:
+    # Heavy (half a second, and a font cache): loaded only by the processes that render.
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     style = {**STYLE, **RIGHT_TO_LEFT_STYLE} if get_language_bidi() else STYLE
     with matplotlib.rc_context(style):
         height = 2.6 if not chart.horizontal else max(1.6, 0.32 * len(chart.categories) + 0.8)

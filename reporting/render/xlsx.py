@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from bali_portal import spreadsheets
+from registry.models import Division, Modality, RegionalOffice
+from registry.reference import active_items
 
 from ..document import (
     DAYS,
@@ -48,8 +50,6 @@ class Annex:
 
 def _namers() -> dict[str, Callable[[str], str]]:
     """For each kind of code an annex holds, what names it in the active language."""
-    from registry.models import Division, Modality, RegionalOffice
-    from registry.reference import active_items
 
     def of_list(model):
         items = active_items(model)
