@@ -5,6 +5,16 @@ A postprocessing hook of drf-spectacular (``SPECTACULAR_SETTINGS["POSTPROCESSING
 so that a new endpoint is documented without a decorator of its own.
 """
 
+import django_filters
+from django import forms
+from django_filters import ModelMultipleChoiceFilter
+from drf_spectacular import openapi
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from rest_framework import serializers
+
+from . import bounds
+from .filters import keyed_by_number
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "Every error of the API: a sentence, a code, and the fields at fault.",
@@ -54,4 +64,93 @@ def document_errors(result, generator, request, public):
                 }
             for code, description in SERVER_ERRORS.items():
                 operation["responses"][code] = {"description": description}
+    return result
+
+
+# --- What a valid request is -------------------------------------------------------------------
+# Schemathesis sends what the schema allows and expects it accepted, and what it forbids and
+# expects it refused: the schema states each rule the API enforces on what it is sent.
+
+# A string DRF refuses as blank once it has stripped what Python counts as white space.
+NOT_ONLY_SPACES = (
+    "[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0"
+    "\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+)
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, stating in request bodies what the serializers refuse: a blank
+    string where blank is not allowed, and fields a serializer does not know when it says it
+    refuses them (``RefusesUnknownFields``)."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and not field.allow_blank
+            and schema.get("type") == "string"
+            and "enum" not in schema
+        ):
+            schema.setdefault("minLength", 1)
+            if field.trim_whitespace:
+                schema.setdefault("pattern", NOT_ONLY_SPACES)
+        return schema
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and getattr(serializer, "refuses_unknown_fields", False):
+            schema["additionalProperties"] = False
+        return schema
+
+
+class FilterExtension(DjangoFilterExtension):
+    """django-filter's parameters with the bounds the filters enforce: a key is a whole number
+    from 1 (``bounds.KEY``), a year or an age within its own bounds."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        bound = _bounds_of(filter_field)
+        for parameter in parameters:
+            schema = parameter["schema"]
+            schema = schema.get("items", schema)
+            if bound and schema.get("type") in ("integer", "number"):
+                schema.update(bound)
+        return parameters
+
+
+def _bounds_of(filter_field) -> dict:
+    if isinstance(filter_field, django_filters.ModelChoiceFilter | ModelMultipleChoiceFilter):
+        field = filter_field.field
+        if keyed_by_number(field):
+            return {"type": "integer", "minimum": bounds.KEY.low, "maximum": bounds.KEY.high}
+        return {}
+    field = filter_field.field
+    found = {}
+    if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
+        found["type"] = "integer"
+    if getattr(field, "min_value", None) is not None:
+        found["minimum"] = field.min_value
+    if getattr(field, "max_value", None) is not None:
+        found["maximum"] = field.max_value
+    return found if "minimum" in found or "maximum" in found else {}
+
+
+def allow_empty_query_values(result, generator, request, public):
+    """An empty query parameter is no filter (``bali_portal.filters``), and page 1 for
+    ``page``: every query parameter says so. Page numbers start at 1."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query" or parameter.get("required"):
+                    continue
+                parameter["allowEmptyValue"] = True
+                if parameter["name"] == "page" and parameter["schema"].get("type") == "integer":
+                    parameter["schema"]["minimum"] = 1
     return result

@@ -3,6 +3,7 @@
 import copy
 
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -79,6 +80,24 @@ def unbound_copy(field):
         clone.child = unbound_copy(child)
         clone.child.parent = clone
     return clone
+
+
+class RefusesUnknownFields:
+    """A serializer that refuses a field it does not know, naming it: a misspelt field name
+    must not be dropped silently. ``also_accepted`` names what may be sent and is ignored
+    (what the API itself returns, sent back unchanged). The schema says so of its request
+    body (``additionalProperties: false``, ``bali_portal.openapi.AutoSchema``)."""
+
+    refuses_unknown_fields = True
+    also_accepted: frozenset = frozenset()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        known = {*self.fields, *self.also_accepted, "csrfmiddlewaretoken"}
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - known)
+        if unknown:
+            raise serializers.ValidationError({name: _("Unknown field.") for name in unknown})
+        return attrs
 
 
 @extend_schema_field(OpenApiTypes.STR)

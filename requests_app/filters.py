@@ -12,13 +12,13 @@ from django.db.models import Q, Value
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
+from bali_portal.filters import FilterSet
 from registry.models import Country, Division, Forum, RegionalOffice, SupportType, ThematicArea
 
 from . import sla
@@ -87,7 +87,7 @@ class CodeFilter(django_filters.ModelChoiceFilter):
     """A reference item by its code (``DEPI``, ``T02``, ``training``)."""
 
 
-class RequestFilterSet(filters.FilterSet):
+class RequestFilterSet(FilterSet):
     state = MultipleStateFilter(label=_("State"), choices=State.choices)
     country = django_filters.ModelChoiceFilter(
         label=_("Country"), queryset=Country.objects.all(), empty_label=_("All countries")

@@ -9,7 +9,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bali_portal import bounds
-from bali_portal.serializers import BlankAsNullChoiceField, ChoiceLabelField, FieldsBuiltOnce
+from bali_portal.serializers import (
+    BlankAsNullChoiceField,
+    ChoiceLabelField,
+    FieldsBuiltOnce,
+    RefusesUnknownFields,
+)
 from exchange.api.referral import ReferralSerializer
 from exchange.selectors import referral_of
 from registry import freshness, reference
@@ -93,7 +98,7 @@ def _codes(model, **kwargs):
     return CodeListField(model, required=False, **kwargs)
 
 
-class DraftSerializer(FieldsBuiltOnce, serializers.Serializer):
+class DraftSerializer(RefusesUnknownFields, FieldsBuiltOnce, serializers.Serializer):
     """A draft's fields, all optional: a draft may be incomplete; ``submit`` checks the rest."""
 
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -135,14 +140,10 @@ class DraftSerializer(FieldsBuiltOnce, serializers.Serializer):
         ),
     )
 
-    def validate(self, attrs):
-        # A misspelt field name must not be dropped silently; what the API itself returns
-        # (reference, state, ...) may be sent back unchanged and is ignored.
-        known = {*self.fields, *RequestDetailSerializer.Meta.fields, "csrfmiddlewaretoken"}
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - known)
-        if unknown:
-            raise serializers.ValidationError({name: _("Unknown field.") for name in unknown})
-        return attrs
+    @property
+    def also_accepted(self):
+        # What the API returns of a request (reference, state, ...) may be sent back as is.
+        return RequestDetailSerializer.Meta.fields
 
 
 # The API's choice sets whose field names (``scope``, ``kind``) mean other sets elsewhere in the
