@@ -5,13 +5,17 @@
 - A reference chosen by a key or code that no record has (``?centre=999``, ``?country=XXX``)
   matches nothing: the list is empty, as for a search no record answers, never a 400. A
   value that cannot be a key at all (``?centre=abc``, ``?centre=0``) is still refused.
+- A yes-or-no filter takes ``true``/``false`` (or empty); anything else is refused, never
+  read as "any".
 """
 
 import django_filters
 from django import forms
 from django.db import models
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelMultipleChoiceField
+from django_filters.widgets import BooleanWidget
 
 from . import bounds
 
@@ -84,6 +88,41 @@ def without_empty_values(data):
                 kept.setlist(name, values)
         return kept
     return {name: value for name, value in data.items() if value not in ("", [""], [])}
+
+
+class AnyYesNoWidget(BooleanWidget):
+    """``true``/``false``/``1``/``0`` from the API; "any" as the empty choice on pages."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        # Anything else is passed on as typed, so that the field refuses it.
+        return data.get(name) if value is None else value
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """Yes, no or empty; a wrong value is an error, never silently "any"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AnyYesNoWidget)
+        super().__init__(*args, **kwargs)
 
 
 class FilterSet(django_filters.FilterSet):

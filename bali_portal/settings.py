@@ -418,12 +418,13 @@ SPECTACULAR_SETTINGS = {
     # A request body's schema of its own (no read-only fields, files as binary), so that what
     # it says a client may send is what the API accepts.
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every operation documents its error answers, in the API's one error shape, and every
-    # query parameter that an empty value is no filter.
+    # Every operation documents its error answers, in the API's one error shape; every query
+    # parameter that an empty value is no filter; a form body, how DRF reads a form.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bali_portal.openapi.document_errors",
         "bali_portal.openapi.allow_empty_query_values",
+        "bali_portal.openapi.describe_form_bodies",
     ],
 }
 

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from bali_portal import bounds
-from bali_portal.filters import FilterSet
+from bali_portal.filters import FilterSet, StrictBooleanFilter
 
 from .models import (
     MEA,
@@ -182,9 +182,7 @@ class SolutionFilterSet(FilterSet):
         label=_("Where it has worked"),
         distinct=True,
     )
-    south_south = django_filters.BooleanFilter(
-        field_name="is_south_south", label=_("South-South only")
-    )
+    south_south = StrictBooleanFilter(field_name="is_south_south", label=_("South-South only"))
 
     class Meta:
         model = Solution

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from bali_portal import bounds
 from bali_portal.serializers import (
@@ -87,6 +88,9 @@ class SouthSouthInterestField(serializers.ChoiceField):
         super().__init__(choices=SouthSouthInterest.choices, **kwargs)
 
     def to_internal_value(self, data):
+        if html.is_html_input(getattr(self.root, "initial_data", None)):
+            # A form carries only text: the schema's booleans arrive spelt.
+            data = {"true": True, "false": False}.get(data, data)
         if data is True:
             return SouthSouthInterest.SOUTH_SOUTH
         if data is False:

@@ -37,10 +37,26 @@ def component(schema, reference):
 
 
 def test_every_optional_query_parameter_may_be_empty(schema):
+    """Said by allowEmptyValue, unless the parameter is free text, which "" already is."""
     for path, _method, operation in operations(schema):
         for parameter in operation.get("parameters", []):
-            if parameter["in"] == "query" and not parameter.get("required"):
-                assert parameter.get("allowEmptyValue") is True, (path, parameter["name"])
+            if parameter["in"] != "query" or parameter.get("required"):
+                continue
+            kind = parameter["schema"].get("items", parameter["schema"])
+            free_text = kind.get("type") == "string" and set(kind) <= {"type", "description"}
+            assert free_text or parameter.get("allowEmptyValue") is True, (path, parameter)
+
+
+def test_a_form_body_says_how_a_form_is_read(schema):
+    """No null in a form (an empty value is null), and a box left unticked is no."""
+    body = schema["paths"]["/api/v1/requests/{reference}/sharing/"]["post"]["requestBody"]
+    form = component(schema, body["content"]["multipart/form-data"]["schema"]["$ref"])
+    json = component(schema, body["content"]["application/json"]["schema"]["$ref"])
+    assert json["required"] == ["share_with_partners"]
+    assert "required" not in form
+    offer = schema["paths"]["/api/v1/offers/"]["post"]["requestBody"]["content"]
+    form = component(schema, offer["application/x-www-form-urlencoded"]["schema"]["$ref"])
+    assert "nullable" not in form["properties"]["provider_organization"]
 
 
 def test_page_numbers_and_keys_state_their_bounds(schema):

@@ -57,3 +57,13 @@ def test_the_pages_take_empty_and_unknown_values_alike(registry_demo, client):
     response = client.get("/registry/?country=ZZZ")
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 0
+
+
+def test_a_yes_or_no_filter_refuses_anything_else(registry_demo, api_client):
+    solutions = "/api/v1/solutions/"
+    every = api_client.get(solutions).json()["count"]
+    assert api_client.get(solutions + "?south_south=").json()["count"] == every
+    assert api_client.get(solutions + "?south_south=true").status_code == 200
+    response = api_client.get(solutions + "?south_south=-58800")
+    assert response.status_code == 400
+    assert "south_south" in response.json()["errors"]
