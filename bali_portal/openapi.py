@@ -179,7 +179,8 @@ FORM_MEDIA_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 def describe_form_bodies(result, generator, request, public):
     """A form's body as DRF reads it, which JSON's schema does not say: a form carries no
-    null (an empty value is null) and a yes-or-no field left out is no (an unticked box).
+    null (an empty value is null), and a yes-or-no is text (``true``, ``on``, ``0``...) and
+    no when left out (an unticked box).
     Each request component sent as a form gets a ``<name>Form`` twin saying so."""
     schemas = result.get("components", {}).get("schemas", {})
     for operations in result.get("paths", {}).values():
@@ -202,14 +203,26 @@ def describe_form_bodies(result, generator, request, public):
 def _as_form(component: dict) -> dict:
     form = copy.deepcopy(component)
     properties = form.get("properties", {})
-    for field in properties.values():
+    required = set(form.get("required", ()))
+    booleans = [name for name, field in properties.items() if field.get("type") == "boolean"]
+    for name, field in properties.items():
         if field.pop("nullable", False) and field.get("type") == "string":
             field.pop("minLength", None)  # "" is null
             field.pop("pattern", None)
-    if "required" in form:
-        form["required"] = [
-            name for name in form["required"] if properties.get(name, {}).get("type") != "boolean"
-        ]
+        if name in booleans:
+            # Left out, it is no; sent empty, it is no as well unless it is required.
+            spellings = FORM_BOOLEANS if name in required else ["", *FORM_BOOLEANS]
+            field.update(type="string", enum=spellings)
+    if required:
+        form["required"] = [name for name in form["required"] if name not in booleans]
         if not form["required"]:
             del form["required"]
     return form
+
+
+# A yes-or-no as a form spells it for DRF.
+FORM_BOOLEANS = sorted(
+    value
+    for value in {*serializers.BooleanField.TRUE_VALUES, *serializers.BooleanField.FALSE_VALUES}
+    if isinstance(value, str)
+)

@@ -15,6 +15,7 @@ from bali_portal.serializers import (
     ChoiceLabelField,
     FieldsBuiltOnce,
     RefusesUnknownFields,
+    StrictJSONTypes,
 )
 from exchange.api.referral import ReferralSerializer
 from exchange.selectors import referral_of
@@ -102,7 +103,9 @@ def _codes(model, **kwargs):
     return CodeListField(model, required=False, **kwargs)
 
 
-class DraftSerializer(RefusesUnknownFields, FieldsBuiltOnce, serializers.Serializer):
+class DraftSerializer(
+    RefusesUnknownFields, StrictJSONTypes, FieldsBuiltOnce, serializers.Serializer
+):
     """A draft's fields, all optional: a draft may be incomplete; ``submit`` checks the rest."""
 
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)

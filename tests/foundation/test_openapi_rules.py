@@ -48,12 +48,15 @@ def test_every_optional_query_parameter_may_be_empty(schema):
 
 
 def test_a_form_body_says_how_a_form_is_read(schema):
-    """No null in a form (an empty value is null), and a box left unticked is no."""
+    """No null in a form (an empty value is null), and a yes-or-no is text, no if left out."""
     body = schema["paths"]["/api/v1/requests/{reference}/sharing/"]["post"]["requestBody"]
     form = component(schema, body["content"]["multipart/form-data"]["schema"]["$ref"])
     json = component(schema, body["content"]["application/json"]["schema"]["$ref"])
     assert json["required"] == ["share_with_partners"]
+    assert json["properties"]["share_with_partners"]["type"] == "boolean"
     assert "required" not in form
+    assert {"true", "false", "on", "0"} <= set(form["properties"]["share_with_partners"]["enum"])
+    assert "" not in form["properties"]["share_with_partners"]["enum"]  # required: "" is no value
     offer = schema["paths"]["/api/v1/offers/"]["post"]["requestBody"]["content"]
     form = component(schema, offer["application/x-www-form-urlencoded"]["schema"]["$ref"])
     assert "nullable" not in form["properties"]["provider_organization"]
