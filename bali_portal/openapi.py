@@ -206,9 +206,13 @@ def _as_form(component: dict) -> dict:
     required = set(form.get("required", ()))
     booleans = [name for name, field in properties.items() if field.get("type") == "boolean"]
     for name, field in properties.items():
-        if field.pop("nullable", False) and field.get("type") == "string":
-            field.pop("minLength", None)  # "" is null
-            field.pop("pattern", None)
+        if field.pop("nullable", False):
+            # "" is null.
+            if field.get("type") == "string" and "format" not in field:
+                field.pop("minLength", None)
+                field.pop("pattern", None)
+            else:
+                properties[name] = {"anyOf": [field, {"type": "string", "enum": [""]}]}
         if name in booleans:
             # Left out, it is no; sent empty, it is no as well unless it is required.
             spellings = FORM_BOOLEANS if name in required else ["", *FORM_BOOLEANS]
