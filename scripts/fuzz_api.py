@@ -50,7 +50,8 @@ EXCLUDED_OPERATIONS = ["reports_create"]
 # Checks of all that are not met yet, each for a reason a next round must remove. Schemathesis
 # takes for valid what no schema can rule out: a key or a code no record has (``replaces``,
 # ``provider_organization``, ``covered_countries``), a file that is no PDF, DOCX, ODT, PNG or
-# JPEG, experts of another centre's roster, credentials of nobody (400, where it expects 401),
+# JPEG, experts of another centre's roster, a draft submitted at once that lacks what a
+# submission needs, credentials of nobody (400, where it expects 401),
 # and a NUL character in the name of a field the body may carry besides its own (refused
 # wherever it is). Every other check, negative data's rejection included, is met.
 NOT_YET = "positive_data_acceptance"
