@@ -133,14 +133,13 @@ class FilterSet(django_filters.FilterSet):
             data = without_empty_values(data)
         super().__init__(data, *args, **kwargs)
         for filter_ in self.filters.values():
+            # A form field made on the class's filter (as the schema's generation does) would
+            # be copied with it, of the class replaced and deaf to ``extra`` set per instance.
+            filter_.__dict__.pop("_field", None)
             if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
                 filter_.field_class = KeyedMultipleChoiceField
             elif isinstance(filter_, django_filters.ModelChoiceFilter):
                 filter_.field_class = KeyedChoiceField
-            else:
-                continue
-            # A form field made before (by the schema's generation) is of the class replaced.
-            filter_.__dict__.pop("_field", None)
 
     def filter_queryset(self, queryset):
         if any(value is MATCHES_NOTHING for value in self.form.cleaned_data.values()):

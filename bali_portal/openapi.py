@@ -132,12 +132,14 @@ class FilterExtension(DjangoFilterExtension):
 
 
 def _bounds_of(filter_field) -> dict:
+    made = "_field" in filter_field.__dict__
+    field = filter_field.field
+    if not made:  # left as it was: the FilterSet's own instances make their fields
+        del filter_field._field
     if isinstance(filter_field, django_filters.ModelChoiceFilter | ModelMultipleChoiceFilter):
-        field = filter_field.field
         if keyed_by_number(field):
             return {"type": "integer", "minimum": bounds.KEY.low, "maximum": bounds.KEY.high}
         return {}
-    field = filter_field.field
     found = {}
     if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
         found["type"] = "integer"
