@@ -97,6 +97,17 @@ class AutoSchema(openapi.AutoSchema):
             schema.setdefault("minLength", 1)
             if field.trim_whitespace:
                 schema.setdefault("pattern", NOT_ONLY_SPACES)
+        if direction == "request" and isinstance(field, serializers.DecimalField):
+            # Sent as a number or as the text the API returns it as: either is read.
+            number = {"type": "number"}
+            if field.min_value is not None:
+                number["minimum"] = float(field.min_value)
+            if field.max_value is not None:
+                number["maximum"] = float(field.max_value)
+            text = {key: value for key, value in schema.items() if key != "nullable"}
+            schema = {"anyOf": [number, text]}
+            if field.allow_null:
+                schema["nullable"] = True
         if (
             direction == "request"
             and isinstance(field, serializers.PrimaryKeyRelatedField)

@@ -27,3 +27,22 @@ def test_a_form_is_text_read_as_drf_reads_it():
     left_out = SharingInputSerializer(data=QueryDict(""))
     assert left_out.is_valid()
     assert left_out.validated_data["share_with_partners"] is False
+
+
+def test_a_body_that_is_no_multipart_form_is_refused(db):
+    from rest_framework.test import APIClient
+
+    from tests import factories
+
+    api = APIClient()
+    api.force_authenticate(factories.coordinator())
+    garbage = api.generic(
+        "POST", "/api/v1/offers/", b"-4.36e16", content_type="multipart/form-data; boundary=xyz"
+    )
+    assert garbage.status_code == 400
+    assert "multipart" in garbage.json()["detail"]
+    empty = api.generic(
+        "POST", "/api/v1/offers/", b"--xyz--\r\n", content_type="multipart/form-data; boundary=xyz"
+    )
+    assert empty.status_code == 400
+    assert "multipart" not in empty.json()["detail"]  # an empty form, whose fields are missing

@@ -109,3 +109,10 @@ def test_the_blank_pattern_is_what_python_strips():
     pattern = re.compile(NOT_ONLY_SPACES)
     for character in map(chr, range(0x10000)):
         assert bool(pattern.search(character)) != character.isspace(), hex(ord(character))
+
+
+def test_a_decimal_is_sent_as_a_number_or_as_its_text(schema):
+    draft = schema["components"]["schemas"]["DraftRequest"]["properties"]["estimated_budget_usd"]
+    number, text = draft["anyOf"]
+    assert number["type"] == "number" and number["minimum"] == 0
+    assert text["type"] == "string" and "pattern" in text
