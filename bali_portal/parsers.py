@@ -62,13 +62,14 @@ class TextFormParser(FormParser):
 
 
 class TextMultiPartParser(MultiPartParser):
-    """A file's bytes may hold anything; its other fields are text. A body that is no
-    multipart at all (no part and no closing boundary) is malformed, not an empty form."""
+    """A file's bytes may hold anything; its other fields are text. A body from which no
+    field is read is an empty form only if it is one (its closing boundary alone), otherwise
+    malformed: no part at all, or parts with no field's name."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         head = _HeadOf(stream)
         parsed = super().parse(head, media_type, parser_context)
-        if not parsed.data and not parsed.files and not _opens_with_boundary(head.head, media_type):
+        if not parsed.data and not parsed.files and not _is_empty_form(head.head, media_type):
             raise ParseError(_("The body is not a multipart form."))
         field = first_nul_form_field(parsed.data)
         if field is not None:
@@ -93,6 +94,7 @@ class _HeadOf:
         return getattr(self.stream, name)
 
 
-def _opens_with_boundary(head: bytes, media_type) -> bool:
+def _is_empty_form(head: bytes, media_type) -> bool:
     boundary = re.search(r'boundary="?([^";]+)', media_type or "")
-    return bool(boundary) and head.lstrip(b"\r\n").startswith(b"--" + boundary.group(1).encode())
+    closing = b"--" + boundary.group(1).encode() + b"--" if boundary else None
+    return bool(closing) and head.strip(b"\r\n") == closing

@@ -41,6 +41,11 @@ def test_a_body_that_is_no_multipart_form_is_refused(db):
     )
     assert garbage.status_code == 400
     assert "multipart" in garbage.json()["detail"]
+    nameless = api.generic(
+        "POST", "/api/v1/offers/", b"--xyz\r\n-4.36e16--xyz--\r\n",
+        content_type="multipart/form-data; boundary=xyz",
+    )  # fmt: skip
+    assert "multipart" in nameless.json()["detail"]
     empty = api.generic(
         "POST", "/api/v1/offers/", b"--xyz--\r\n", content_type="multipart/form-data; boundary=xyz"
     )
