@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from .nul_characters import NUL_MESSAGE, first_nul_field, first_nul_form_field
 
 MAX_JSON_DEPTH = 32
+HEAD_BYTES = 512
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
@@ -61,11 +62,39 @@ class TextFormParser(FormParser):
 
 
 class TextMultiPartParser(MultiPartParser):
-    """A file's bytes may hold anything; its other fields are text."""
+    """A file's bytes may hold anything; its other fields are text. A body from which no
+    field is read is an empty form only if it is one (its closing boundary alone), otherwise
+    malformed: no part at all, or parts with no field's name."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
+        head = _HeadOf(stream)
+        parsed = super().parse(head, media_type, parser_context)
+        if not parsed.data and not parsed.files and not _is_empty_form(head.head, media_type):
+            raise ParseError(_("The body is not a multipart form."))
         field = first_nul_form_field(parsed.data)
         if field is not None:
             raise ValidationError({field: [NUL_MESSAGE]})
         return parsed
+
+
+class _HeadOf:
+    """A stream that keeps the first bytes read from it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.head = b""
+
+    def read(self, *args):
+        chunk = self.stream.read(*args)
+        if len(self.head) < HEAD_BYTES:
+            self.head += chunk[: HEAD_BYTES - len(self.head)]
+        return chunk
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _is_empty_form(head: bytes, media_type) -> bool:
+    boundary = re.search(r'boundary="?([^";]+)', media_type or "")
+    closing = b"--" + boundary.group(1).encode() + b"--" if boundary else None
+    return bool(closing) and head.strip(b"\r\n") == closing

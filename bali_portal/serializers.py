@@ -1,12 +1,15 @@
 """What the API's serializers share."""
 
 import copy
+from collections.abc import Mapping
 
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
+from rest_framework.utils import html
 
 from .internals import bound_fields, shallow_field_copy
 
@@ -79,6 +82,55 @@ def unbound_copy(field):
         clone.child = unbound_copy(child)
         clone.child.parent = clone
     return clone
+
+
+# The mixins below say what they do in comments, not docstrings: drf-spectacular would take a
+# mixin's docstring for the description of every serializer without one of its own.
+
+
+class StrictJSONTypes:
+    # A serializer of what a client sends that takes from JSON a string only as a string and
+    # a yes-or-no only as a boolean, as the schema says: DRF would read ``{"reason": 0}`` as
+    # the text "0" and ``{"submit": 1}`` as true. A form carries only text, read as DRF does.
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and not html.is_html_input(data):
+            errors = {}
+            for field in self.fields.values():
+                if field.read_only or data.get(field.field_name) is None:
+                    continue
+                expected = _json_type(field)
+                if expected and not isinstance(data[field.field_name], expected):
+                    errors[field.field_name] = [field.error_messages["invalid"]]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+def _json_type(field):
+    if isinstance(field, serializers.BooleanField):
+        return bool
+    if isinstance(field, serializers.CharField):
+        return str
+    return None
+
+
+class RefusesUnknownFields:
+    # A serializer that refuses a field it does not know, naming it: a misspelt field name
+    # must not be dropped silently. ``also_accepted`` names what may be sent and is ignored
+    # (what the API itself returns, sent back unchanged). The schema says so of its request
+    # body (``additionalProperties: false``, ``bali_portal.openapi.AutoSchema``).
+
+    refuses_unknown_fields = True
+    also_accepted: frozenset = frozenset()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        known = {*self.fields, *self.also_accepted, "csrfmiddlewaretoken"}
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - known)
+        if unknown:
+            raise serializers.ValidationError({name: _("Unknown field.") for name in unknown})
+        return attrs
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -390,7 +390,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bali_portal.openapi.AutoSchema",
     # One shape for every error of the API, and JSON bodies of bounded depth.
     "EXCEPTION_HANDLER": "bali_portal.api_errors.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
@@ -416,10 +416,16 @@ SPECTACULAR_SETTINGS = {
         "AttachmentKindEnum": "requests_app.api.serializers.ATTACHMENT_KINDS",
         "DesignationStatusEnum": "designations.models.Status",
     },
-    # Every operation documents its error answers, in the API's one error shape.
+    # A request body's schema of its own (no read-only fields, files as binary), so that what
+    # it says a client may send is what the API accepts.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its error answers, in the API's one error shape; every query
+    # parameter that an empty value is no filter; a form body, how DRF reads a form.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bali_portal.openapi.document_errors",
+        "bali_portal.openapi.allow_empty_query_values",
+        "bali_portal.openapi.describe_form_bodies",
     ],
 }
 

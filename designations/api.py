@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from bali_portal.parsers import BoundedJSONParser, TextFormParser, TextMultiPartParser
-from bali_portal.serializers import ChoiceLabelField
+from bali_portal.serializers import ChoiceLabelField, StrictJSONTypes
 from registry.models import Country
 
 from . import selectors, services
@@ -69,7 +69,7 @@ class DesignationSerializer(serializers.ModelSerializer):
         return list(services.ACTIONS_OF_STATUS.get(designation.status, ()))
 
 
-class NominationSerializer(serializers.Serializer):
+class NominationSerializer(StrictJSONTypes, serializers.Serializer):
     """A government's nomination: the fields of the page, the letter as a multipart file."""
 
     country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
@@ -86,7 +86,7 @@ class NominationSerializer(serializers.Serializer):
     letter = serializers.FileField(help_text=_("The official letter of designation."))
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StrictJSONTypes, serializers.Serializer):
     reason = serializers.CharField()
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from bali_portal.filters import FilterSet
 from registry.models import Country, Organization, SupportType, ThematicArea
 
 from .models import LANGUAGE_CHOICES, Expert, Offer
@@ -32,7 +33,7 @@ def _search(queryset, fields, value):
     return queryset
 
 
-class OfferFilterSet(django_filters.FilterSet):
+class OfferFilterSet(FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     thematic_area = _by_codes("thematic_areas", ThematicArea, _("Thematic area"))
     support_type = _by_codes("support_types", SupportType, _("Type of support"))
@@ -84,7 +85,7 @@ class OfferFilterSet(django_filters.FilterSet):
         return queryset.filter(languages__icontains=f'"{value}"') if value else queryset
 
 
-class ExpertFilterSet(django_filters.FilterSet):
+class ExpertFilterSet(FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     thematic_area = _by_codes("thematic_areas", ThematicArea, _("Thematic area"))
     country = _by_codes("countries", Country, _("Country of experience"))

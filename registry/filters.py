@@ -4,11 +4,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelMultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from bali_portal import bounds
+from bali_portal.filters import FilterSet, StrictBooleanFilter
 
 from .models import (
     MEA,
@@ -64,25 +64,6 @@ class WholeNumberFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=bound.low, max_value=bound.high, **kwargs)
 
 
-class KeyedMultipleChoiceField(ModelMultipleChoiceField):
-    """Records chosen by key: a value that cannot be a key is refused before any query (SQLite
-    cannot even compare a 20-digit number with a key)."""
-
-    def _check_values(self, value):
-        for key in value:
-            if not bounds.is_key(str(key)):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": key},
-                )
-        return super()._check_values(value)
-
-
-class KeyedMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = KeyedMultipleChoiceField
-
-
 def _codes(model, label):
     return django_filters.ModelMultipleChoiceFilter(
         queryset=model.objects.all(),
@@ -93,7 +74,7 @@ def _codes(model, label):
     )
 
 
-class ActivityFilterSet(django_filters.FilterSet):
+class ActivityFilterSet(FilterSet):
     """Every parameter takes one value or several (``?country=CHN&country=NPL``: either)."""
 
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
@@ -117,7 +98,7 @@ class ActivityFilterSet(django_filters.FilterSet):
         choices=ActivityStatus.choices, label=_("Status"), widget=OneOrMoreSelect
     )
     year = WholeNumberFilter(label=_("Start year"), method="filter_year", bound=bounds.YEAR)
-    funder = KeyedMultipleChoiceFilter(
+    funder = django_filters.ModelMultipleChoiceFilter(
         queryset=Organization.objects.all(), label=_("Funder"), method="filter_funder"
     )
     identifier = django_filters.CharFilter(label=_("Identifier"))
@@ -165,7 +146,7 @@ class ActivityFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=funded.values("activity_id"))
 
 
-class OrganizationFilterSet(django_filters.FilterSet):
+class OrganizationFilterSet(FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
     country = django_filters.ModelMultipleChoiceFilter(
@@ -184,7 +165,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class SolutionFilterSet(django_filters.FilterSet):
+class SolutionFilterSet(FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.MultipleChoiceFilter(choices=SolutionKind.choices, label=_("Kind"))
     thematic_area = django_filters.ModelMultipleChoiceFilter(
@@ -201,9 +182,7 @@ class SolutionFilterSet(django_filters.FilterSet):
         label=_("Where it has worked"),
         distinct=True,
     )
-    south_south = django_filters.BooleanFilter(
-        field_name="is_south_south", label=_("South-South only")
-    )
+    south_south = StrictBooleanFilter(field_name="is_south_south", label=_("South-South only"))
 
     class Meta:
         model = Solution
@@ -220,7 +199,7 @@ class SolutionFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class AssistanceSourceFilterSet(django_filters.FilterSet):
+class AssistanceSourceFilterSet(FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.MultipleChoiceFilter(choices=AssistanceKind.choices, label=_("Kind"))
     thematic_area = django_filters.ModelMultipleChoiceFilter(

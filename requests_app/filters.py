@@ -12,13 +12,12 @@ from django.db.models import Q, Value
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
-from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from bali_portal import bounds
 from bali_portal.accounts.models import Role, User
+from bali_portal.filters import FilterSet, StrictBooleanFilter
 from registry.models import Country, Division, Forum, RegionalOffice, SupportType, ThematicArea
 
 from . import sla
@@ -51,43 +50,12 @@ class MultipleStateFilter(django_filters.MultipleChoiceFilter):
         return self.get_method(qs)(**{f"{self.field_name}__in": value})
 
 
-class AnyYesNoWidget(BooleanWidget):
-    """``true``/``false``/``1``/``0`` from the API; "any" as the empty choice on pages."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
-
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        # Anything else is passed on as typed, so that the field refuses it.
-        return data.get(name) if value is None else value
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """Yes, no or empty; a wrong value is an error, never silently "any"."""
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        if isinstance(value, bool):
-            return value
-        raise forms.ValidationError(_("Enter true or false."), code="invalid")
-
-    def validate(self, value):
-        pass
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
 @extend_schema_field(OpenApiTypes.STR)
 class CodeFilter(django_filters.ModelChoiceFilter):
     """A reference item by its code (``DEPI``, ``T02``, ``training``)."""
 
 
-class RequestFilterSet(filters.FilterSet):
+class RequestFilterSet(FilterSet):
     state = MultipleStateFilter(label=_("State"), choices=State.choices)
     country = django_filters.ModelChoiceFilter(
         label=_("Country"), queryset=Country.objects.all(), empty_label=_("All countries")
@@ -138,9 +106,7 @@ class RequestFilterSet(filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    overdue = StrictBooleanFilter(
-        label=_("Overdue"), method="filter_overdue", widget=AnyYesNoWidget
-    )
+    overdue = StrictBooleanFilter(label=_("Overdue"), method="filter_overdue")
     min_age_days = django_filters.NumberFilter(
         label=_("At least this many days old"),
         method="filter_min_age_days",

@@ -41,15 +41,20 @@ ROLES = {
     "council": "council@unep.example.org",
     "anonymous": None,
 }
-# Operations left out: starting a report run renders a whole annual report (minutes of CPU
-# for each example, and its own tests cover it); downloads of documents and report files are
-# bytes, not JSON.
-EXCLUDED_PATHS = r"^/api/v1/(reports/runs/|docs/|schema/)"
-# Checks of all that are not met yet, each for a reason a next round must remove: the
-# schema does not state the filters' bounds and formats (empty values, key ranges, page
-# numbers), so schemathesis's heuristics of what a valid query is disagree with the filters'
-# 400s. Server errors, response schemas, status codes and content types are all checked.
-NOT_YET = "positive_data_acceptance,negative_data_rejection"
+# Operations left out: the API's documents (the Swagger UI, the OpenAPI file) are not the API;
+# starting a report run (POST /api/v1/reports/) renders a whole annual report in the
+# background, minutes of CPU for each example (its own tests cover it). The runs' list, each
+# run and its downloads are tested.
+EXCLUDED_PATHS = r"^/api/v1/(docs/|schema/)"
+EXCLUDED_OPERATIONS = ["reports_create"]
+# Checks of all that are not met yet, each for a reason a next round must remove. Schemathesis
+# takes for valid what no schema can rule out: a key or a code no record has (``replaces``,
+# ``provider_organization``, ``covered_countries``), a file that is no PDF, DOCX, ODT, PNG or
+# JPEG, experts of another centre's roster, a draft submitted at once that lacks what a
+# submission needs, credentials of nobody (400, where it expects 401),
+# and a NUL character in the name of a field the body may carry besides its own (refused
+# wherever it is). Every other check, negative data's rejection included, is met.
+NOT_YET = "positive_data_acceptance"
 
 TOKENS = """
 from rest_framework.authtoken.models import Token
@@ -194,6 +199,7 @@ def run_schemathesis(binary, schema, port, token, args, report_dir) -> bool:
         "--checks", "all",
         "--max-examples", str(args.examples),
         "--exclude-path-regex", EXCLUDED_PATHS,
+        *(option for name in EXCLUDED_OPERATIONS for option in ("--exclude-operation-id", name)),
         "--request-timeout", "30",
         "--phases", args.phases,
         "--workers", "2",

@@ -13,6 +13,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 
+from bali_portal.api_errors import error_body
+
 
 def normalize_login(value) -> str:
     """An address as the login matches it: NFKC (as Django's login form), stripped, lower-case."""
@@ -41,5 +43,5 @@ LOCKED_OUT = (
 def lockout_response(request, original_response=None, credentials=None):
     """``AXES_LOCKOUT_CALLABLE``: the lockout page, or for the API a JSON 429 like its others."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": gettext(LOCKED_OUT)}, status=429)
+        return JsonResponse(error_body(gettext(LOCKED_OUT), "locked_out"), status=429)
     return render(request, "registration/locked_out.html", status=429)

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bali_portal.serializers import ChoiceLabelField
+from bali_portal.serializers import ChoiceLabelField, StrictJSONTypes
 from registry.models import Country, Organization, SupportType, ThematicArea
 from requests_app.api.serializers import CodeListField
 
@@ -44,7 +44,7 @@ class OfferSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfferInputSerializer(serializers.Serializer):
+class OfferInputSerializer(StrictJSONTypes, serializers.Serializer):
     """An offer as a provider sends it; the service checks who may offer for whom."""
 
     provider_country = serializers.SlugRelatedField(
@@ -99,14 +99,14 @@ class ProposalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProposalInputSerializer(serializers.Serializer):
+class ProposalInputSerializer(StrictJSONTypes, serializers.Serializer):
     summary = serializers.CharField()
     experts = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(StrictJSONTypes, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class SharingInputSerializer(serializers.Serializer):
+class SharingInputSerializer(StrictJSONTypes, serializers.Serializer):
     share_with_partners = serializers.BooleanField()

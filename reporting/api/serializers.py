@@ -1,11 +1,13 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from bali_portal.serializers import StrictJSONTypes
+
 from .. import document
 from ..models import FILE_KINDS, ReportRun
 
 
-class RunInputSerializer(serializers.Serializer):
+class RunInputSerializer(StrictJSONTypes, serializers.Serializer):
     """``{"year": 2026}`` or ``{"period_start": "2026-01-01", "period_end": "2026-06-30"}``,
     optional ``regional_office`` (a code) and ``language`` (one of the portal's); checked by
     ``services.validate_run_input``, which names each bad field."""

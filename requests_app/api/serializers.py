@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from bali_portal import bounds
-from bali_portal.serializers import BlankAsNullChoiceField, ChoiceLabelField, FieldsBuiltOnce
+from bali_portal.serializers import (
+    BlankAsNullChoiceField,
+    ChoiceLabelField,
+    FieldsBuiltOnce,
+    RefusesUnknownFields,
+    StrictJSONTypes,
+)
 from exchange.api.referral import ReferralSerializer
 from exchange.selectors import referral_of
 from registry import freshness, reference
@@ -82,6 +89,9 @@ class SouthSouthInterestField(serializers.ChoiceField):
         super().__init__(choices=SouthSouthInterest.choices, **kwargs)
 
     def to_internal_value(self, data):
+        if html.is_html_input(getattr(self.root, "initial_data", None)):
+            # A form carries only text: the schema's booleans arrive spelt.
+            data = {"true": True, "false": False}.get(data, data)
         if data is True:
             return SouthSouthInterest.SOUTH_SOUTH
         if data is False:
@@ -93,7 +103,9 @@ def _codes(model, **kwargs):
     return CodeListField(model, required=False, **kwargs)
 
 
-class DraftSerializer(FieldsBuiltOnce, serializers.Serializer):
+class DraftSerializer(
+    RefusesUnknownFields, StrictJSONTypes, FieldsBuiltOnce, serializers.Serializer
+):
     """A draft's fields, all optional: a draft may be incomplete; ``submit`` checks the rest."""
 
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -135,14 +147,10 @@ class DraftSerializer(FieldsBuiltOnce, serializers.Serializer):
         ),
     )
 
-    def validate(self, attrs):
-        # A misspelt field name must not be dropped silently; what the API itself returns
-        # (reference, state, ...) may be sent back unchanged and is ignored.
-        known = {*self.fields, *RequestDetailSerializer.Meta.fields, "csrfmiddlewaretoken"}
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - known)
-        if unknown:
-            raise serializers.ValidationError({name: _("Unknown field.") for name in unknown})
-        return attrs
+    @property
+    def also_accepted(self):
+        # What the API returns of a request (reference, state, ...) may be sent back as is.
+        return RequestDetailSerializer.Meta.fields
 
 
 # The API's choice sets whose field names (``scope``, ``kind``) mean other sets elsewhere in the

@@ -110,7 +110,7 @@ class RequestViewSet(
     def ordered(self, requests):
         """``?ordering=urgency``: as the staff queues (overdue, open, oldest first);
         otherwise, or ``?ordering=newest``, the newest first."""
-        ordering = self.request.query_params.get("ordering", ORDER_NEWEST)
+        ordering = self.request.query_params.get("ordering") or ORDER_NEWEST
         if ordering == ORDER_URGENCY:
             return selectors.most_urgent_first(requests, timezone.now())
         if ordering != ORDER_NEWEST:

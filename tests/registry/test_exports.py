@@ -221,11 +221,20 @@ def test_exports_follow_who_sees_what(make_activity, client, client_for):
     assert {"PUBLIC-ONE", "DRAFT-ONE"} <= {item["identifier"] for item in json.loads(body)}
 
 
-def test_an_unknown_format_or_filter_is_refused_not_widened(client):
+def test_an_unknown_format_is_refused_and_an_unknown_code_does_not_widen(registry_demo, client):
     assert client.get("/api/v1/activities/export/", {"format": "doc"}).status_code == 400
-    response = client.get("/api/v1/activities/export/", {"format": "csv", "country": "XXX"})
+
+    def exported(**filters):
+        response = client.get("/api/v1/activities/export/", {"format": "json", **filters})
+        assert response.status_code == 200
+        return b"".join(response.streaming_content).decode()
+
+    # A code no record has matches nothing, as in the list (bali_portal.filters).
+    assert "UNEP-CBC" in exported()
+    assert "UNEP-CBC" not in exported(country="XXX")
+    response = client.get("/api/v1/activities/export/", {"format": "csv", "funder": "0"})
     assert response.status_code == 400
-    assert "country" in response.json()["errors"]
+    assert "funder" in response.json()["errors"]
 
 
 def _merged_and_loaded_rows(queryset):

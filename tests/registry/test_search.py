@@ -113,8 +113,11 @@ def test_filters_of_the_list(registry_demo, client):
     assert listed(funder=str(eu.pk)) == {"UNEP-CBC"}
     # Several values of one filter: either.
     assert listed(country=["CUB", "NPL"]) >= {"UNEP-CBC", "UNEP-KSLCI"}
-    # A value the filter does not know shows the error and no results, never everything.
+    # A code no record has matches nothing, as a search no record answers: never everything.
     response = client.get("/registry/", {"country": "XXX"})
+    assert response.context["page_obj"].paginator.count == 0
+    # A value that cannot be a key is shown as an error, with no results.
+    response = client.get("/registry/", {"funder": "abc"})
     assert response.context["page_obj"].paginator.count == 0
     assert response.context["filterset"].errors
 

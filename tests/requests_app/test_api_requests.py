@@ -115,6 +115,13 @@ def test_south_south_interest_takes_choices_and_booleans(cast, api_for):
         response = api.post(LIST, {"title": "x", "south_south_interest": value}, format="json")
         assert response.status_code == 201
         assert response.json()["south_south_interest"] == stored
+    # A form spells the booleans; JSON's text "true" is no choice.
+    for value, stored in [("false", "none"), ("true", "south_south")]:
+        response = api.post(LIST, {"title": "x", "south_south_interest": value}, format="multipart")
+        assert response.status_code == 201
+        assert response.json()["south_south_interest"] == stored
+    response = api.post(LIST, {"title": "x", "south_south_interest": "true"}, format="json")
+    assert response.status_code == 400
 
 
 def test_an_incomplete_draft_is_fine(cast, api_for):
@@ -345,9 +352,18 @@ def test_the_assignee_filter_takes_me(cast, api_for):
     assert references(api_for(cast.office_colleague).get(LIST + "?assignee=me")) == set()
 
 
+def test_an_empty_filter_is_no_filter_and_an_unknown_code_matches_nothing(cast, api_for):
+    draft = focal.draft(cast)
+    api = api_for(cast.owner)
+    empty = "?country=&state=&submitted_before=&min_age_days=&overdue=&division=&page=&ordering="
+    assert references(api.get(LIST + empty)) == {draft.reference}
+    assert references(api.get(LIST + "?country=XXX")) == set()
+    assert references(api.get(LIST + "?division=NOPE&country=KEN")) == set()
+
+
 def test_a_bad_filter_value_is_400(cast, api_for):
     api = api_for(cast.owner)
-    for query in ("?state=lost", "?country=XXX", "?submitted_after=soon", "?overdue=maybe"):
+    for query in ("?state=lost", "?submitted_after=soon", "?overdue=maybe", "?min_age_days=-1"):
         response = api.get(LIST + query)
         assert response.status_code == 400, query
         assert response.json()["errors"], query
