@@ -38,6 +38,11 @@ def error_body(detail, code: str, field_errors: dict | None = None) -> dict:
     return {"detail": str(detail), "code": code, "errors": field_errors or {}}
 
 
+def invalid_fields_body(field_errors: dict) -> dict:
+    """The body of a 400 for input at fault, each field named with its messages."""
+    return error_body(_("Some fields are missing or not valid."), INVALID, field_errors)
+
+
 def field_messages(detail) -> dict[str, list[str]]:
     """DRF's or a service's errors as ``{field: [message, ...]}``."""
     if isinstance(detail, dict):
@@ -77,17 +82,14 @@ def api_exception_handler(exc, context):
         )
     if isinstance(exc, exceptions.ValidationError):
         return Response(
-            error_body(
-                _("Some fields are missing or not valid."), INVALID, field_messages(exc.detail)
-            ),
-            status=status.HTTP_400_BAD_REQUEST,
+            invalid_fields_body(field_messages(exc.detail)), status=status.HTTP_400_BAD_REQUEST
         )
     refused = bounds.refused_field(exc)
     if refused is not None:
         # The database refused a value out of its bounds: the transaction is rolled back.
         field, message = refused
         return Response(
-            error_body(_("Some fields are missing or not valid."), INVALID, {field: [message]}),
+            invalid_fields_body({field: [message]}),
             status=status.HTTP_400_BAD_REQUEST,
         )
     response = drf_exception_handler(exc, context)

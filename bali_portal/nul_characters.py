@@ -3,12 +3,11 @@
 PostgreSQL's text cannot hold a NUL character, and a value that reaches a query with one (a
 code looked up by a related field or a filter) fails in the driver: a 500. No field of the
 portal has a use for one. The API's parsers (``bali_portal.parsers``) refuse it in a body with
-a 400 naming the field; ``NulInQueryMiddleware`` refuses it in any query string, where filters
+a 400 naming the field; ``bali_portal.nul_query`` refuses it in any query string, where filters
 and searches of pages and API read their values.
 """
 
-from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
-from django.utils.translation import gettext
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 NUL_MESSAGE = _("Null characters are not allowed.")
@@ -40,25 +39,3 @@ def first_nul_form_field(data: QueryDict) -> str | None:
         if "\x00" in key or any("\x00" in value for value in values if isinstance(value, str)):
             return key
     return None
-
-
-class NulInQueryMiddleware:
-    """A query string with a NUL character: a 400, in the API's shape under ``/api/``."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        field = first_nul_form_field(request.GET)
-        if field is None:
-            return self.get_response(request)
-        if request.path.startswith("/api/"):
-            return JsonResponse(
-                {
-                    "detail": gettext("Some fields are missing or not valid."),
-                    "code": "invalid",
-                    "errors": {field: [str(NUL_MESSAGE)]},
-                },
-                status=400,
-            )
-        return HttpResponseBadRequest(str(NUL_MESSAGE), content_type="text/plain; charset=utf-8")

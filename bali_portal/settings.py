@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bali_portal.unavailable.DatabaseUnavailableMiddleware",
-    "bali_portal.nul_characters.NulInQueryMiddleware",
+    "bali_portal.nul_query.NulInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
