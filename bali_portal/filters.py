@@ -18,6 +18,7 @@ from django_filters.fields import ModelChoiceField, ModelMultipleChoiceField
 from django_filters.widgets import BooleanWidget
 
 from . import bounds
+from .internals import forget_filter_form_field
 
 
 class _MatchesNothing:
@@ -135,7 +136,7 @@ class FilterSet(django_filters.FilterSet):
         for filter_ in self.filters.values():
             # A form field made on the class's filter (as the schema's generation does) would
             # be copied with it, of the class replaced and deaf to ``extra`` set per instance.
-            filter_.__dict__.pop("_field", None)
+            forget_filter_form_field(filter_)
             if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
                 filter_.field_class = KeyedMultipleChoiceField
             elif isinstance(filter_, django_filters.ModelChoiceFilter):

@@ -61,3 +61,22 @@ def use_cache_client_class(cache, client_class) -> None:
     """Make Django's ``RedisCache`` build its client from ``client_class`` (it has no option
     for it: the class is fixed in its ``__init__``)."""
     cache._class = client_class
+
+
+def forget_filter_form_field(filter_) -> None:
+    """Have a django-filter ``Filter`` make its form field again when next asked.
+
+    ``Filter.field`` makes the field once and keeps it (in ``_field``); a FilterSet copies its
+    class's filters, so a field made on the class (the schema's generation makes them) would
+    reach every FilterSet, deaf to what each instance sets on its filters."""
+    filter_.__dict__.pop("_field", None)
+
+
+def peek_filter_form_field(filter_):
+    """The form field of ``filter_``, leaving the filter as it was: kept if it was made
+    before, made again when next asked if not."""
+    made_before = "_field" in filter_.__dict__
+    field = filter_.field
+    if not made_before:
+        forget_filter_form_field(filter_)
+    return field

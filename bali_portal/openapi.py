@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from . import bounds
 from .filters import keyed_by_number
+from .internals import peek_filter_form_field
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -143,10 +144,7 @@ class FilterExtension(DjangoFilterExtension):
 
 
 def _bounds_of(filter_field) -> dict:
-    made = "_field" in filter_field.__dict__
-    field = filter_field.field
-    if not made:  # left as it was: the FilterSet's own instances make their fields
-        del filter_field._field
+    field = peek_filter_form_field(filter_field)  # the FilterSet's instances make their own
     if isinstance(filter_field, django_filters.ModelChoiceFilter | ModelMultipleChoiceFilter):
         if keyed_by_number(field):
             return {"type": "integer", "minimum": bounds.KEY.low, "maximum": bounds.KEY.high}

@@ -4,6 +4,7 @@ fails here."""
 
 import copy
 
+import django_filters
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -85,3 +86,28 @@ def test_the_cache_client_builds_what_djangos_would_and_keeps_one_per_pool():
 
     cache = RedisCache(servers[0], {})
     assert isinstance(cache._cache, RedisCacheClient)  # the backend builds ours
+
+
+def test_a_forgotten_filter_form_field_is_made_again_as_a_new_filter_makes_it():
+    filter_ = django_filters.CharFilter(label="Word", max_length=20)
+    first = filter_.field
+    assert filter_.field is first  # django-filter keeps the field it made
+    internals.forget_filter_form_field(filter_)
+    again = filter_.field
+    fresh = django_filters.CharFilter(label="Word", max_length=20).field
+    assert again is not first
+    assert (type(again), again.label, again.max_length) == (
+        type(fresh),
+        fresh.label,
+        fresh.max_length,
+    )
+
+
+def test_peeking_at_a_filter_form_field_leaves_the_filter_as_it_was():
+    untouched = django_filters.CharFilter(label="Word")
+    peeked = internals.peek_filter_form_field(untouched)
+    assert untouched.field is not peeked  # not kept: made again when asked
+    made = django_filters.CharFilter(label="Word")
+    kept = made.field
+    assert internals.peek_filter_form_field(made) is kept
+    assert made.field is kept
